@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "shop.core",
     "shop.accounts",
     "shop.catalog",
+    "shop.orders",
+    "shop.cart",
+    "shop.checkout",
+    "shop.demo",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shop.core.context_processors.shop",
+                "shop.catalog.context_processors.catalog",
+                "shop.cart.context_processors.cart",
             ],
         },
     },
@@ -169,6 +175,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.catalog.tasks.regenerate_missing_thumbnails",
         "schedule": crontab(minute=17, hour=3),
     },
+    "orders-cancel-unpaid-transfer-orders": {
+        "task": "shop.orders.tasks.cancel_unpaid_transfer_orders",
+        "schedule": crontab(minute=5),
+    },
+    "orders-complete-cooled-off-orders": {
+        "task": "shop.orders.tasks.complete_cooled_off_orders",
+        "schedule": crontab(minute=35, hour=4),
+    },
 }
 
 # --- Accounts (allauth) -----------------------------------------------------
@@ -197,9 +211,10 @@ LOGIN_URL = "account_login"
 
 # --- API --------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes "not signed in" a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "shop.core.api.ShopPagination",
@@ -207,7 +222,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # auth_token: password guesses against POST /api/auth/token/, per client address.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "120/min",
+        "user": "600/min",
+        "auth_token": "10/min",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shop API",
@@ -218,6 +242,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers have a "status"; name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "shop.orders.status.OrderStatus",
+        "PaymentStatusEnum": "shop.orders.status.PaymentStatus",
+    },
 }
 
 # --- Shop seams (DESIGN §3) -------------------------------------------------
@@ -248,3 +277,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Checkout (DESIGN §3: price adjusters run in this order) ----------------
+CHECKOUT_ADJUSTERS = ["shop.checkout.adjusters.ShippingFeeAdjuster"]
+# The statutory cooling-off period (鑑賞期) counts from delivery or pickup.
+COOLING_OFF_DAYS = env.int("COOLING_OFF_DAYS", default=7)
+RETURN_POLICY_VERSION = env("RETURN_POLICY_VERSION", default="2026-11")
+# Payment methods offered at checkout, in this order: code → gateway class.
+PAYMENT_GATEWAYS = {
+    "cod": "shop.checkout.payments.cod.CashOnDeliveryGateway",
+    "atm": "shop.checkout.payments.atm.BankTransferGateway",
+    "card": "shop.checkout.payments.sandbox.SandboxCardGateway",
+}
+ATM_PAYMENT_DAYS = env.int("ATM_PAYMENT_DAYS", default=3)
+ATM_BANK_ACCOUNT = {
+    "bank_code": env("ATM_BANK_CODE", default="812"),
+    "bank_name": env("ATM_BANK_NAME", default="台新國際商業銀行"),
+    "account": env("ATM_ACCOUNT", default="2888-1000-123456"),
+    "holder": env("ATM_ACCOUNT_HOLDER", default="檜木生活有限公司"),
+}
+# Shared secret of the hosted card page's signed notifications (sandbox in the demo).
+PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default="sandbox-secret-change-me")
+PAYMENT_NOTIFICATION_MAX_AGE_SECONDS = 300

@@ -9,9 +9,12 @@ from shop.core import views as core_views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shop.orders.urls")),
     path("account/", include("shop.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("api/", include("shop.api_urls")),
+    path("cart/", include("shop.cart.urls")),
+    path("checkout/", include("shop.checkout.urls")),
     path("sitemap.xml", catalog_views.sitemap_xml, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("", include("shop.catalog.urls")),

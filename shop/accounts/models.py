@@ -1,9 +1,14 @@
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.accounts.regions import COUNTRY_NAMES
 from shop.accounts.validators import display_phone, validate_phone
 
 
@@ -35,22 +40,36 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     phone = models.CharField(
-        _("mobile phone"), max_length=20, blank=True, validators=[validate_phone],
+        _("mobile phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
         help_text=_("Stored in international format, e.g. +886912345678."),
     )
     birthday = models.DateField(_("birthday"), null=True, blank=True)
-    # When the birthday was last set, so birthday gifts can refuse a date changed just before.
+    # When the birthday was last set, so gifts can refuse a date changed just before.
     birthday_set_at = models.DateTimeField(_("birthday set at"), null=True, blank=True)
-    accepts_email_marketing = models.BooleanField(_("email marketing consent"), default=False)
-    email_marketing_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    accepts_sms_marketing = models.BooleanField(_("SMS marketing consent"), default=False)
-    sms_marketing_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepts_email_marketing = models.BooleanField(
+        _("email marketing consent"), default=False
+    )
+    email_marketing_changed_at = models.DateTimeField(
+        _("email consent changed at"), null=True, blank=True, editable=False
+    )
+    accepts_sms_marketing = models.BooleanField(
+        _("SMS marketing consent"), default=False
+    )
+    sms_marketing_changed_at = models.DateTimeField(
+        _("SMS consent changed at"), null=True, blank=True, editable=False
+    )
     is_staff = models.BooleanField(
-        _("staff status"), default=False,
+        _("staff status"),
+        default=False,
         help_text=_("Can log into the back office."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    date_joined = models.DateTimeField(_("date joined"), default=timezone.now, db_index=True)
+    date_joined = models.DateTimeField(
+        _("date joined"), default=timezone.now, db_index=True
+    )
 
     objects = UserManager()
 
@@ -84,10 +103,14 @@ class ConsentRecord(models.Model):
         EMAIL = "email", _("Email")
         SMS = "sms", _("SMS")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consent_records")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="consent_records"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     granted = models.BooleanField(_("granted"))
-    source = models.CharField(_("source"), max_length=40, help_text=_("e.g. signup, profile, admin"))
+    source = models.CharField(
+        _("source"), max_length=40, help_text=_("e.g. signup, profile, admin")
+    )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
@@ -110,7 +133,7 @@ class Address(models.Model):
     district = models.CharField(_("district"), max_length=50)
     street = models.CharField(_("street address"), max_length=200)
     is_default = models.BooleanField(_("default address"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("address")
@@ -118,7 +141,9 @@ class Address(models.Model):
         ordering = ["-is_default", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user"], condition=Q(is_default=True), name="one_default_address_per_user"
+                fields=["user"],
+                condition=Q(is_default=True),
+                name="one_default_address_per_user",
             )
         ]
 
@@ -132,3 +157,7 @@ class Address(models.Model):
     @property
     def phone_display(self) -> str:
         return display_phone(self.phone)
+
+    @property
+    def country_name(self) -> str:
+        return str(COUNTRY_NAMES.get(self.country, self.country))

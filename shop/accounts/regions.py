@@ -1,5 +1,6 @@
 """Taiwan's counties and cities, for the address book's first level."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 TAIWAN_CITIES = [
@@ -27,3 +28,29 @@ TAIWAN_CITIES = [
     ("連江縣", _("Lienchiang County")),
 ]
 TAIWAN_CITY_NAMES = {name for name, _label in TAIWAN_CITIES}
+
+# Destinations the address book offers. A shop narrows or reorders them with the
+# setting SHOP_ADDRESS_COUNTRIES (a list of codes); the first one is the default.
+COUNTRY_NAMES = {
+    "TW": _("Taiwan"),
+    "HK": _("Hong Kong"),
+    "MO": _("Macau"),
+    "CN": _("China"),
+    "SG": _("Singapore"),
+    "MY": _("Malaysia"),
+    "JP": _("Japan"),
+    "KR": _("South Korea"),
+    "US": _("United States"),
+    "CA": _("Canada"),
+    "AU": _("Australia"),
+    "GB": _("United Kingdom"),
+}
+DEFAULT_ADDRESS_COUNTRIES = ["TW", "HK", "MO", "SG", "MY", "JP", "US"]
+
+
+def address_countries() -> list[tuple[str, str]]:
+    """The (code, name) pairs a customer may pick for an address."""
+    codes = (
+        getattr(settings, "SHOP_ADDRESS_COUNTRIES", None) or DEFAULT_ADDRESS_COUNTRIES
+    )
+    return [(code, COUNTRY_NAMES.get(code, code)) for code in codes]

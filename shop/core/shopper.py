@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
@@ -104,8 +103,8 @@ class PublicShopper:
         return prices
 
 
-@cache
 def shopper_context_class() -> type:
+    # import_string caches the module; reading the setting each time lets tests override it.
     return import_string(settings.SHOPPER_CONTEXT_CLASS)
 
 

@@ -1,0 +1,1 @@
+from shop.cart.tests.fixtures import *  # noqa: F403

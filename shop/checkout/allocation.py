@@ -1,0 +1,37 @@
+"""Spreading an order-level amount over lines so the shares add up exactly."""
+
+from decimal import Decimal
+
+from shop.core.money import currency_decimals
+
+
+def allocate_proportionally(
+    amount: Decimal, weights: dict[str, Decimal], currency: str
+) -> dict[str, Decimal]:
+    """Split `amount` over `weights` in proportion, in the currency's minor units.
+
+    Largest remainder: every key gets the floor of its exact share, then the
+    units left over go one each to the keys with the largest remainders (ties
+    to the earlier key), so the shares always sum to `amount` exactly.
+    NT$100 over three equal lines gives 34, 33, 33.
+    """
+    if not weights:
+        return {}
+    unit = Decimal(1).scaleb(-currency_decimals(currency))
+    sign = -1 if amount < 0 else 1
+    units_total = int((abs(amount) / unit).to_integral_value())
+    total_weight = sum(weights.values())
+    if total_weight <= 0:
+        # Nothing to weigh by (all lines free): share evenly.
+        weights = {key: Decimal(1) for key in weights}
+        total_weight = Decimal(len(weights))
+    exact = {key: Decimal(units_total) * w / total_weight for key, w in weights.items()}
+    floors = {key: int(share) for key, share in exact.items()}
+    left = units_total - sum(floors.values())
+    position = {key: i for i, key in enumerate(weights)}
+    by_remainder = sorted(
+        weights, key=lambda key: (floors[key] - exact[key], position[key])
+    )
+    for key in by_remainder[:left]:
+        floors[key] += 1
+    return {key: sign * floors[key] * unit for key in weights}

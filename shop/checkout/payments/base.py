@@ -1,0 +1,107 @@
+"""The payment gateway seam: what every way of paying provides.
+
+A gateway is a class named in `settings.PAYMENT_GATEWAYS` (code → class
+path). Checkout offers them in that order. See README.md in this folder for
+how to add a provider such as ECPay or NewebPay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+from django.utils.translation import gettext as _
+
+from shop.checkout.errors import NotificationRejected
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """How the shopper pays next: go to `redirect_url`, or follow the instructions.
+
+    `instructions` are (label, value) pairs shown on the confirmation page and
+    in emails (e.g. bank, account number, amount, pay by); `message` is a
+    sentence above them.
+    """
+
+    redirect_url: str = ""
+    message: str = ""
+    instructions: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A provider's verified notice about one payment.
+
+    `payment_reference` is the reference this shop gave the provider when the
+    payment started (see `HostedGateway.merchant_reference`);
+    `transaction_id` is the provider's own id, stored on the payment.
+    """
+
+    notification_id: str
+    payment_reference: str
+    transaction_id: str
+    status: str  # "paid" or "failed"
+    amount: Decimal
+    currency: str
+    sent_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    PAID = "paid"
+    FAILED = "failed"
+
+
+@runtime_checkable
+class PaymentGateway(Protocol):
+    code: str
+    label: str
+    description: str
+    # Emails sent when an order with this method is placed ("placed" is always one).
+    placed_emails: tuple[str, ...]
+    # True for hosted pages that confirm payments with signed notices.
+    receives_notifications: bool
+
+    def payment_data(self, *, order) -> dict:
+        """What the new payment's `data` holds from placement (e.g. a pay-by date)."""
+
+    def placed(self, *, order, payment, actor=None) -> None:
+        """Called inside the placement transaction once order and payment exist."""
+
+    def start(self, order, payment, request) -> PaymentStart:
+        """How the shopper pays this order: a redirect, or instructions."""
+
+    def verify_notification(self, request) -> Notification:
+        """Check a provider's notice and return it; raise NotificationRejected if bad.
+
+        Only hosted gateways receive notices; the others raise.
+        """
+
+
+class BaseGateway:
+    """Defaults for gateways that need no redirect and receive no notices."""
+
+    code = ""
+    label = ""
+    description = ""
+    placed_emails: tuple[str, ...] = ("placed",)
+    receives_notifications = False
+
+    def __init__(self, code: str = ""):
+        if code:
+            self.code = code
+
+    def payment_data(self, *, order) -> dict:
+        return {}
+
+    def placed(self, *, order, payment, actor=None) -> None:
+        return None
+
+    def start(self, order, payment, request) -> PaymentStart:
+        return PaymentStart()
+
+    def verify_notification(self, request) -> Notification:
+        raise NotificationRejected(
+            _("This payment method does not take notifications."), code="not_supported"
+        )

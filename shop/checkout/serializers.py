@@ -1,0 +1,249 @@
+"""API shapes of quotes, checkout input and placed orders. Money is a decimal string."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from shop.core.api import MoneyAmountField
+from shop.core.money import money_round
+
+MONEY_SCHEMA = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": r"^-?\d+(\.\d+)?$",
+    "example": "1280",
+}
+
+
+@extend_schema_field(MONEY_SCHEMA)
+class OrderMoneyField(serializers.Field):
+    """An order's (or line's) amount as a string, rounded to the order currency."""
+
+    def __init__(self, *, currency_from: str = "currency", **kwargs):
+        kwargs["read_only"] = True
+        self.currency_from = currency_from
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        currency = instance
+        for part in self.currency_from.split("."):
+            currency = getattr(currency, part)
+        return getattr(instance, self.source), currency
+
+    def to_representation(self, value):
+        amount, currency = value
+        return str(money_round(amount, currency))
+
+
+class ItemSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=999)
+
+
+class AllocationSerializer(serializers.Serializer):
+    variant = serializers.IntegerField()
+    amount = serializers.CharField()
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(source="variant.pk")
+    sku = serializers.CharField(source="variant.sku")
+    product = serializers.IntegerField(source="variant.product_id")
+    product_title = serializers.CharField(source="variant.product.title")
+    options = serializers.CharField(source="variant.options_label")
+    quantity = serializers.IntegerField()
+    list_price = MoneyAmountField(source="price.list_price")
+    unit_price = MoneyAmountField()
+    price_label = serializers.CharField(source="price.label")
+    subtotal = MoneyAmountField()
+
+
+class AdjustmentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    amount = MoneyAmountField()
+    allocations = serializers.SerializerMethodField()
+
+    @extend_schema_field(AllocationSerializer(many=True))
+    def get_allocations(self, adjustment):
+        currency = adjustment.amount.currency
+        return [
+            {"variant": int(key), "amount": str(money_round(amount, currency))}
+            for key, amount in adjustment.allocations.items()
+        ]
+
+
+class QuoteSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    lines = QuoteLineSerializer(many=True)
+    adjustments = AdjustmentSerializer(many=True)
+    subtotal = MoneyAmountField()
+    discount_total = MoneyAmountField()
+    shipping_total = MoneyAmountField()
+    tender_total = MoneyAmountField()
+    total = MoneyAmountField()
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class QuoteRequestSerializer(serializers.Serializer):
+    items = ItemSerializer(
+        many=True,
+        required=False,
+        help_text="Variants and quantities to price; the current cart when left out.",
+    )
+    shipping_method = serializers.CharField(
+        required=False, allow_blank=True, help_text="A shipping method code."
+    )
+
+
+class ShippingMethodSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    fee = serializers.SerializerMethodField()
+    free_shipping_threshold = serializers.SerializerMethodField()
+    needs_address = serializers.BooleanField()
+    needs_store = serializers.BooleanField()
+
+    @extend_schema_field(MONEY_SCHEMA)
+    def get_fee(self, method) -> str:
+        return str(money_round(method.fee, settings.SHOP_CURRENCY))
+
+    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
+    def get_free_shipping_threshold(self, method) -> str | None:
+        threshold = method.free_shipping_threshold
+        return (
+            None
+            if threshold is None
+            else str(money_round(threshold, settings.SHOP_CURRENCY))
+        )
+
+
+class PaymentMethodSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    description = serializers.CharField()
+    redirects = serializers.BooleanField(
+        source="receives_notifications",
+        help_text="True when paying sends the shopper to the provider's page.",
+    )
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    """Everything `order_place` needs, flat, so each error names a body field."""
+
+    items = ItemSerializer(
+        many=True,
+        required=False,
+        help_text="What to buy; the current cart when left out.",
+    )
+    email = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Guests only; members use their account's.",
+    )
+    name = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    shipping_method = serializers.CharField()
+    address_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Members: an address of their book."
+    )
+    recipient_name = serializers.CharField(required=False, allow_blank=True)
+    recipient_phone = serializers.CharField(required=False, allow_blank=True)
+    postal_code = serializers.CharField(required=False, allow_blank=True)
+    city = serializers.CharField(required=False, allow_blank=True)
+    district = serializers.CharField(required=False, allow_blank=True)
+    street = serializers.CharField(required=False, allow_blank=True)
+    store_code = serializers.CharField(required=False, allow_blank=True)
+    store_name = serializers.CharField(required=False, allow_blank=True)
+    payment_method = serializers.CharField()
+    customer_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000
+    )
+    idempotency_key = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Or the Idempotency-Key header: the same key returns the same order.",
+    )
+
+
+class OrderLineOutSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(source="variant_id", allow_null=True)
+    sku = serializers.CharField()
+    product_title = serializers.CharField()
+    variant_label = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = OrderMoneyField(currency_from="order.currency")
+    subtotal = OrderMoneyField(currency_from="order.currency")
+
+
+class OrderAdjustmentOutSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    amount = OrderMoneyField(currency_from="order.currency")
+
+
+class InstructionSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.CharField()
+
+
+class PaymentNextSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    status = serializers.CharField()
+    redirect_url = serializers.CharField(allow_blank=True)
+    message = serializers.CharField(allow_blank=True)
+    instructions = InstructionSerializer(many=True)
+
+
+class OrderPlacedSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    email = serializers.CharField()
+    payment_method = serializers.CharField()
+    shipping_method = serializers.CharField(source="shipping_method_code")
+    currency = serializers.CharField()
+    subtotal = OrderMoneyField()
+    discount_total = OrderMoneyField()
+    shipping_total = OrderMoneyField()
+    total = OrderMoneyField()
+    lines = serializers.SerializerMethodField()
+    adjustments = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
+    confirmation_url = serializers.SerializerMethodField()
+
+    # Lines and adjustments come from the context (the rows just written, or
+    # read once by the view); each is given its order for the currency.
+    @extend_schema_field(OrderLineOutSerializer(many=True))
+    def get_lines(self, order):
+        lines = self.context["lines"]
+        for line in lines:
+            line.order = order
+        return OrderLineOutSerializer(lines, many=True).data
+
+    @extend_schema_field(OrderAdjustmentOutSerializer(many=True))
+    def get_adjustments(self, order):
+        adjustments = self.context["adjustments"]
+        for adjustment in adjustments:
+            adjustment.order = order
+        return OrderAdjustmentOutSerializer(adjustments, many=True).data
+
+    @extend_schema_field(PaymentNextSerializer)
+    def get_payment(self, order):
+        return self.context.get("payment_next")
+
+    def get_confirmation_url(self, order) -> str:
+        request = self.context.get("request")
+        path = reverse("checkout:done", args=[order.number])
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class NotificationResultSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text='"paid", "failed" or "already_paid".')
+    detail = serializers.CharField()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from shop.checkout import views
+
+app_name = "checkout"
+
+urlpatterns = [
+    path("", views.details, name="start"),
+    path("delivery/", views.delivery, name="delivery"),
+    path("review/", views.review, name="review"),
+    path("done/<str:number>/", views.done, name="done"),
+    path("pay/<str:number>/", views.pay, name="pay"),
+    path("sandbox/pay/<str:token>/", views.sandbox_pay, name="sandbox_pay"),
+]

@@ -1,0 +1,490 @@
+"""Checkout pages: details → delivery → review → placed. Each step posts and redirects.
+
+What the shopper entered is kept in the session (`shop.checkout.session`)
+between steps and checked again by `order_place`. Works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shop.accounts.errors import AccountsError
+from shop.accounts.selectors import address_list
+from shop.accounts.services import address_create
+from shop.accounts.validators import display_phone
+from shop.cart.selectors import cart_summary
+from shop.cart.storage import CartRef
+from shop.checkout import session as checkout_session
+from shop.checkout.errors import CheckoutError, NotificationRejected, PaymentError
+from shop.checkout.forms import (
+    AddressForm,
+    DetailsForm,
+    PlaceOrderForm,
+    StoreForm,
+    member_details_initial,
+)
+from shop.checkout.payments import payment_gateway
+from shop.checkout.payments.sandbox import SandboxCardGateway
+from shop.checkout.payments.services import payment_notification_process, payment_retry
+from shop.checkout.policies import return_policy_text
+from shop.checkout.selectors import (
+    order_for_idempotency_key,
+    order_for_shopper,
+    shipping_method_get,
+)
+from shop.checkout.services import (
+    ShippingDetails,
+    contact_validate,
+    order_place,
+    shipping_validate,
+)
+from shop.orders.models import Payment
+from shop.orders.services import order_payment_open
+from shop.orders.status import OrderStatus, PaymentStatus
+
+# Error codes that mean the cart itself must change before checking out.
+CART_PROBLEMS = {"out_of_stock", "unavailable", "empty", "invalid_quantity"}
+
+
+class _Redirect(Exception):
+    def __init__(self, to: str, message: str = ""):
+        self.to = to
+        self.message = message
+
+
+def _member(request):
+    user = request.user
+    return user if user.is_authenticated else None
+
+
+def _checkable_cart(request, *, shipping_method=None):
+    """The cart summary, or a redirect to the cart when it cannot be checked out."""
+    summary = cart_summary(
+        shopper=request.shopper,
+        cart=CartRef.for_request(request),
+        shipping_method=shipping_method,
+    )
+    if summary.is_empty:
+        raise _Redirect(reverse("cart:detail"), _("Your cart is empty."))
+    if not summary.can_check_out:
+        raise _Redirect(
+            reverse("cart:detail"), _("Please fix the items marked in your cart first.")
+        )
+    return summary
+
+
+def _contact_and_method(request, state):
+    """The contact and shipping method from step 1, or a redirect back to it."""
+    user = _member(request)
+    method = shipping_method_get(code=state.get("shipping_method"))
+    try:
+        contact = contact_validate(
+            email=user.email if user else state.get("email", ""),
+            name=state.get("name", ""),
+            phone=state.get("phone", ""),
+        )
+    except CheckoutError:
+        contact = None
+    if contact is None or method is None or not state.get("payment_method"):
+        raise _Redirect(reverse("checkout:start"))
+    return contact, method
+
+
+def _shipping_from_state(request, state, contact, method) -> ShippingDetails:
+    """The delivery details from step 2, checked again, or a redirect back to it."""
+    user = _member(request)
+    values: dict = {}
+    if method.needs_address:
+        address_id = state.get("address_id")
+        if user is not None and address_id:
+            address = address_list(user=user).filter(pk=address_id).first()
+            if address is not None:
+                values = {
+                    "recipient_name": address.recipient_name,
+                    "recipient_phone": address.phone,
+                    "postal_code": address.postal_code,
+                    "city": address.city,
+                    "district": address.district,
+                    "street": address.street,
+                }
+        elif user is None:
+            values = dict(state.get("address") or {})
+    elif method.needs_store:
+        store = state.get("store") or {}
+        values = {
+            "store_code": store.get("code", ""),
+            "store_name": store.get("name", ""),
+        }
+    try:
+        return shipping_validate(method=method, contact=contact, **values)
+    except CheckoutError as error:
+        raise _Redirect(reverse("checkout:delivery"), error.message) from error
+
+
+def _follow(request, redirect_: _Redirect):
+    if redirect_.message:
+        messages.error(request, redirect_.message)
+    return redirect(redirect_.to)
+
+
+@require_http_methods(["GET", "POST"])
+def details(request):
+    """Step 1: contact, shipping method, payment method."""
+    state = checkout_session.state_get(request.session)
+    method_code = request.GET.get("shipping") or state.get("shipping_method")
+    try:
+        summary = _checkable_cart(
+            request, shipping_method=shipping_method_get(code=method_code)
+        )
+    except _Redirect as redirect_:
+        return _follow(request, redirect_)
+    user = _member(request)
+    initial = member_details_initial(user) if user else {}
+    initial.update(
+        {
+            key: state[key]
+            for key in ("email", "name", "phone", "payment_method", "customer_note")
+            if state.get(key)
+        }
+    )
+    if method_code:
+        initial["shipping_method"] = method_code
+    form = DetailsForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contact = form.cleaned_data["contact"]
+        method = form.cleaned_data["shipping_method"]
+        previous_method = state.get("shipping_method")
+        checkout_session.state_update(
+            request.session,
+            email=contact.email,
+            name=contact.name,
+            phone=contact.phone,
+            shipping_method=method.code,
+            payment_method=form.cleaned_data["payment_method"],
+            customer_note=form.cleaned_data["customer_note"],
+        )
+        if previous_method != method.code:
+            checkout_session.state_update(
+                request.session, address_id=None, address=None, store=None
+            )
+        if not (method.needs_address or method.needs_store):
+            return redirect("checkout:review")
+        return redirect("checkout:delivery")
+    return render(
+        request,
+        "checkout/details.html",
+        {"form": form, "summary": summary, "quote": summary.quote, "step": 1},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delivery(request):
+    """Step 2: the address (home delivery) or the store (convenience-store pickup)."""
+    state = checkout_session.state_get(request.session)
+    try:
+        contact, method = _contact_and_method(request, state)
+        summary = _checkable_cart(request, shipping_method=method)
+    except _Redirect as redirect_:
+        return _follow(request, redirect_)
+    if not (method.needs_address or method.needs_store):
+        return redirect("checkout:review")
+    user = _member(request)
+    data = request.POST or None
+    if method.needs_store:
+        store = state.get("store") or {}
+        form = StoreForm(
+            data,
+            method=method,
+            contact=contact,
+            initial={"store_code": store.get("code"), "store_name": store.get("name")},
+        )
+        if request.method == "POST" and form.is_valid():
+            shipping = form.cleaned_data["shipping"]
+            checkout_session.state_update(
+                request.session,
+                store={"code": shipping.store_code, "name": shipping.store_name},
+            )
+            return redirect("checkout:review")
+    else:
+        addresses = list(address_list(user=user)) if user else []
+        form = AddressForm(
+            data,
+            method=method,
+            contact=contact,
+            addresses=addresses,
+            initial=_address_initial(state, contact),
+        )
+        if request.method == "POST" and form.is_valid():
+            saved = _address_save(request, form, user)
+            if saved:
+                return redirect("checkout:review")
+    return render(
+        request,
+        "checkout/delivery.html",
+        {
+            "form": form,
+            "method": method,
+            "summary": summary,
+            "quote": summary.quote,
+            "step": 2,
+        },
+    )
+
+
+def _address_initial(state, contact) -> dict:
+    if state.get("address_id"):
+        return {"address": str(state["address_id"])}
+    address = state.get("address") or {}
+    initial = {
+        "recipient_name": address.get("recipient_name") or contact.name,
+        "phone": address.get("recipient_phone") or contact.phone,
+        "postal_code": address.get("postal_code", ""),
+        "city": address.get("city", ""),
+        "district": address.get("district", ""),
+        "street": address.get("street", ""),
+    }
+    if not state.get("address"):
+        initial["address"] = None
+    return initial
+
+
+def _address_save(request, form: AddressForm, user) -> bool:
+    """Keep the chosen address; a member's new one goes into their address book."""
+    shipping = form.cleaned_data["shipping"]
+    if user is None:
+        checkout_session.state_update(
+            request.session,
+            address_id=None,
+            address={
+                "recipient_name": shipping.recipient_name,
+                "recipient_phone": shipping.recipient_phone,
+                "postal_code": shipping.postal_code,
+                "city": shipping.city,
+                "district": shipping.district,
+                "street": shipping.street,
+            },
+        )
+        return True
+    if form.wants_new:
+        try:
+            address = address_create(
+                user=user,
+                recipient_name=shipping.recipient_name,
+                phone=shipping.recipient_phone,
+                postal_code=shipping.postal_code,
+                city=shipping.city,
+                district=shipping.district,
+                street=shipping.street,
+                country="TW",
+            )
+        except AccountsError as error:
+            form.add_error(
+                error.field if error.field in form.fields else None, error.message
+            )
+            return False
+        address_id = address.pk
+    else:
+        address_id = int(form.cleaned_data["address"])
+    checkout_session.state_update(request.session, address_id=address_id, address=None)
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def review(request):
+    """Step 3: everything once more, the return policy and the place-order button."""
+    state = checkout_session.state_get(request.session)
+    form = PlaceOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        existing = order_for_idempotency_key(
+            key=form.cleaned_data["idempotency_key"], user=_member(request)
+        )
+        if existing is not None:
+            # The same form sent twice: show the order the first submit placed.
+            return _after_placing(request, existing)
+    try:
+        contact, method = _contact_and_method(request, state)
+        shipping = _shipping_from_state(request, state, contact, method)
+        summary = _checkable_cart(request, shipping_method=method)
+        gateway = payment_gateway(state.get("payment_method"))
+    except _Redirect as redirect_:
+        return _follow(request, redirect_)
+    except PaymentError as error:
+        return _follow(request, _Redirect(reverse("checkout:start"), error.message))
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_place(
+                shopper=request.shopper,
+                items=summary.items(),
+                contact=contact,
+                shipping=shipping,
+                payment_method=gateway.code,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                cart=CartRef.for_request(request),
+                customer_note=state.get("customer_note", ""),
+            )
+        except (CheckoutError, PaymentError) as error:
+            if error.code in CART_PROBLEMS:
+                return _follow(
+                    request, _Redirect(reverse("cart:detail"), error.message)
+                )
+            messages.error(request, error.message)
+            return redirect("checkout:review")
+        checkout_session.state_clear(request.session)
+        return _after_placing(request, order)
+    if request.method == "POST":
+        messages.error(
+            request,
+            _("The checkout form has expired. Please check your order and try again."),
+        )
+    return render(
+        request,
+        "checkout/review.html",
+        {
+            "form": PlaceOrderForm(
+                initial={"idempotency_key": secrets.token_urlsafe(24)}
+            ),
+            "summary": summary,
+            "quote": summary.quote,
+            "contact": contact,
+            "contact_phone": display_phone(contact.phone),
+            "recipient_phone": display_phone(shipping.recipient_phone),
+            "method": method,
+            "shipping": shipping,
+            "gateway": gateway,
+            "customer_note": state.get("customer_note", ""),
+            "return_policy": return_policy_text(),
+            "step": 3,
+        },
+    )
+
+
+def _after_placing(request, order):
+    checkout_session.placed_remember(request.session, order.number)
+    try:
+        gateway = payment_gateway(order.payment_method)
+    except PaymentError:
+        return redirect("checkout:done", number=order.number)
+    payment = order_payment_open(order=order)
+    if getattr(gateway, "receives_notifications", False) and payment is not None:
+        start = gateway.start(order, payment, request)
+        if start.redirect_url:
+            return redirect(start.redirect_url)
+    return redirect("checkout:done", number=order.number)
+
+
+def _order_or_404(request, number):
+    order = order_for_shopper(
+        number=number,
+        user=request.user,
+        session_numbers=checkout_session.placed_numbers(request.session),
+    )
+    if order is None:
+        raise Http404(_("No such order."))
+    return order
+
+
+def done(request, number):
+    """The confirmation: what was ordered and what happens next for this payment."""
+    order = _order_or_404(request, number)
+    payment = next(iter(order.payments.all()), None)
+    try:
+        gateway = payment_gateway(order.payment_method)
+    except PaymentError:
+        gateway = None
+    start = None
+    can_pay_online = False
+    if gateway is not None and payment is not None:
+        if getattr(gateway, "receives_notifications", False):
+            can_pay_online = payment.status in (
+                PaymentStatus.PENDING,
+                PaymentStatus.FAILED,
+            ) and (order.status == OrderStatus.PENDING_PAYMENT)
+        elif payment.status == PaymentStatus.PENDING:
+            start = gateway.start(order, payment, request)
+    return render(
+        request,
+        "checkout/done.html",
+        {
+            "order": order,
+            "payment": payment,
+            "gateway": gateway,
+            "start": start,
+            "can_pay_online": can_pay_online,
+            "noindex": True,
+        },
+    )
+
+
+@require_POST
+def pay(request, number):
+    """Start (or retry) paying an order online: back to the provider's page."""
+    order = _order_or_404(request, number)
+    try:
+        gateway = payment_gateway(order.payment_method)
+        payment = payment_retry(order=order)
+    except PaymentError as error:
+        messages.error(request, error.message)
+        return redirect("checkout:done", number=order.number)
+    start = gateway.start(order, payment, request)
+    return redirect(start.redirect_url or reverse("checkout:done", args=[order.number]))
+
+
+def _sandbox_payment(token):
+    parsed = SandboxCardGateway.payment_id_from_token(token)
+    if parsed is None:
+        raise Http404(_("This payment link is not valid or has expired."))
+    code, payment_id = parsed
+    try:
+        gateway = payment_gateway(code)
+    except PaymentError as error:
+        raise Http404(error.message) from error
+    if not isinstance(gateway, SandboxCardGateway):
+        raise Http404(_("This payment link is not valid or has expired."))
+    payment = Payment.objects.select_related("order").filter(pk=payment_id).first()
+    if payment is None:
+        raise Http404(_("This payment link is not valid or has expired."))
+    return gateway, payment
+
+
+@require_http_methods(["GET", "POST"])
+def sandbox_pay(request, token):
+    """The sandbox provider's "hosted page": pay or fail, then back to the shop."""
+    gateway, payment = _sandbox_payment(token)
+    order = payment.order
+    if request.method == "POST":
+        outcome = request.POST.get("outcome")
+        if outcome not in ("paid", "failed"):
+            messages.error(request, _("Choose Pay or Fail."))
+            return redirect("checkout:sandbox_pay", token=token)
+        body, headers = gateway.simulate(payment=payment, outcome=outcome)
+        try:
+            notice = gateway.verify_payload(body=body, headers=headers)
+            result = payment_notification_process(gateway=gateway, notice=notice)
+        except NotificationRejected as error:
+            messages.error(request, error.message)
+        else:
+            if result.outcome == result.Outcome.FAILED:
+                messages.error(request, _("The payment failed. You can try again."))
+            elif result.outcome == result.Outcome.PAID:
+                messages.success(
+                    request, _("Thank you, your payment has been received.")
+                )
+        return redirect("checkout:done", number=order.number)
+    return render(
+        request,
+        "checkout/sandbox_pay.html",
+        {
+            "order": order,
+            "payment": payment,
+            "gateway": gateway,
+            "payable": payment.status in (PaymentStatus.PENDING, PaymentStatus.FAILED),
+            "noindex": True,
+        },
+    )
