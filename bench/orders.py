@@ -9,12 +9,12 @@ What it does, all in one run:
 1. Creates a throwaway PostgreSQL database (`--database-url`, default
    `postgres://postgres@127.0.0.1:5432/`, trust auth) and points
    production-like settings at it: `DEBUG` off, a random `SECRET_KEY`, emails
-   to the dummy backend (still rendered: they are part of the work). With
-   `--celery worker` (the default when `redis-server` is installed) it starts
-   its own Redis on a free port and one Celery worker beside gunicorn, as in
-   production: the "placed" email is rendered and sent by the worker, on the
-   same CPUs. `--celery eager` runs it inside the request instead (the shop's
-   no-broker default), which lengthens every request.
+   to the dummy backend (still rendered: they are part of the work). Celery
+   runs eagerly by default, as the shop does without a broker, so the
+   "placed" email is built inside each request after its commit. With
+   `--celery worker` it starts its own Redis on a free port and one Celery
+   worker beside gunicorn, as a production setup with a broker would; the
+   worker then takes the email work (and the task overhead) on the same CPUs.
 2. `migrate`, `seed_demo --products 60 --customers 0`, `collectstatic`; then
    one API token per simulated customer (three per client, so the per-user
    API throttle never trips) and a pool of variants priced NT$120–450, so
@@ -35,6 +35,11 @@ What it does, all in one run:
    quantities on order lines = the stock the ledger says orders took = stock
    before − stock after; one order per 201, three lines each, one payment
    each.
+6. Reports, for the timed run, how busy the machine was and how much of it
+   this run used (from /proc), and the CPU one order cost in gunicorn, the
+   Celery worker, PostgreSQL and the client, with the orders/s those figures
+   allow when the run has every core: on a shared machine the measured
+   orders/s and latency depend on what else is running.
 
 `--hot-stock N` gives the hot variant only N units, so it sells out during the
 run: the remaining attempts must be refused with a 400 ("sold out") and the
@@ -52,6 +57,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -91,6 +97,12 @@ def parse_args(argv=None):
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker (more than 1: the gthread worker class)",
+    )
+    parser.add_argument(
         "--products", type=int, default=60, help="demo products to seed (default 60)"
     )
     parser.add_argument(
@@ -116,14 +128,15 @@ def parse_args(argv=None):
         "--celery",
         choices=("auto", "worker", "eager"),
         default="auto",
-        help="emails through a Redis broker and a worker, or eagerly in the request",
+        help="emails eagerly in the request (auto, the shop's default without a "
+        "broker) or through a Redis broker and one worker",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the database and temporary folder"
     )
     args = parser.parse_args(argv)
     if args.celery == "auto":
-        args.celery = "worker" if shutil.which("redis-server") else "eager"
+        args.celery = "eager"
     if args.client == "auto":
         args.client = "wrk" if shutil.which("wrk") else "python"
     return args
@@ -267,7 +280,9 @@ def start_gunicorn(args, env: dict[str, str], port: int, log: Path):
         "--workers",
         str(args.workers),
         "--worker-class",
-        "sync",
+        "gthread" if args.threads > 1 else "sync",
+        "--threads",
+        str(args.threads),
         "--log-level",
         "warning",
         "--error-logfile",
@@ -404,6 +419,10 @@ class Tally:
     untimed_orders: int = 0
     error_samples: list[str] = field(default_factory=list)
     wrk: dict | None = None
+    cpu_roots: dict = field(default_factory=dict)
+    cpu_database: str = ""
+    cpu_before: object = None
+    cpu_after: object = None
 
 
 def order_body(shop: Shop, rng: random.Random) -> bytes:
@@ -486,8 +505,7 @@ def classify(status: int, raw: bytes) -> str:
     return f"HTTP {status}"
 
 
-def run_clients(args, port: int, shop: Shop) -> Tally:
-    tally = Tally()
+def run_clients(args, port: int, shop: Shop, tally: Tally) -> Tally:
     lock = threading.Lock()
     now = time.monotonic()
     timed_from = now + args.warmup
@@ -500,6 +518,10 @@ def run_clients(args, port: int, shop: Shop) -> Tally:
     ]
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, timed_from - time.monotonic()))
+    tally.cpu_before = cpu_sample(tally.cpu_roots, tally.cpu_database)
+    time.sleep(max(0.0, until - time.monotonic()))
+    tally.cpu_after = cpu_sample(tally.cpu_roots, tally.cpu_database)
     for thread in threads:
         thread.join()
     return tally
@@ -623,15 +645,17 @@ def run_wrk_once(args, port: int, script: Path, seconds: int) -> dict[str, int]:
     return figures
 
 
-def run_wrk(args, port: int, shop: Shop, folder: Path) -> Tally:
+def run_wrk(args, port: int, shop: Shop, folder: Path, tally: Tally) -> Tally:
     """Warm-up run, then the timed run; latency percentiles are wrk's (all replies)."""
-    tally = Tally()
     if args.warmup:
         # A new script per run: its seed is part of every Idempotency-Key.
         warm = run_wrk_once(args, port, wrk_script(shop, folder), args.warmup)
         tally.untimed_orders = warm["created"]
         tally.sold_out += warm["sold_out"]
-    timed = run_wrk_once(args, port, wrk_script(shop, folder), args.duration)
+    script = wrk_script(shop, folder)
+    tally.cpu_before = cpu_sample(tally.cpu_roots, tally.cpu_database)
+    timed = run_wrk_once(args, port, script, args.duration)
+    tally.cpu_after = cpu_sample(tally.cpu_roots, tally.cpu_database)
     tally.orders = timed["created"]
     tally.sold_out += timed["sold_out"]
     if timed["other"] or timed["socket_errors"]:
@@ -641,6 +665,112 @@ def run_wrk(args, port: int, shop: Shop, folder: Path) -> Tally:
     tally.error_samples.extend(timed["samples"])
     tally.wrk = timed
     return tally
+
+
+# --- CPU accounting -------------------------------------------------------------
+# The machine may be shared: the report says how much CPU the run had and what
+# one order cost each process, so figures from a busy machine can be read.
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid → (parent pid, command line, CPU seconds so far) from /proc."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                raw = stat.read().decode(errors="replace")
+            with open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                command = cmd.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        table[int(entry)] = (int(fields[1]), command, cpu)
+    return table
+
+
+def _descendants(table, root: int) -> set[int]:
+    found, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, row in table.items() if row[0] == parent]
+        found.update(children)
+        frontier.extend(children)
+    return found
+
+
+def _machine_busy() -> float:
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / CLOCK_TICKS
+
+
+@dataclass
+class CpuSample:
+    at: float
+    machine: float
+    groups: dict[str, float]
+    children: float
+
+
+def cpu_sample(roots: dict[str, int], database: str) -> CpuSample:
+    """CPU seconds so far: per process group, of the client, of the machine."""
+    table = _processes()
+    groups = {}
+    for name, root in roots.items():
+        pids = _descendants(table, root) if root in table else set()
+        groups[name] = sum(table[pid][2] for pid in pids)
+    groups["postgres"] = sum(
+        cpu for _ppid, command, cpu in table.values() if f" {database} " in command
+    )
+    # The client: wrk (a waited child of this process) or this process's threads.
+    client = sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+            resource.getrusage(resource.RUSAGE_SELF),
+        )
+    )
+    return CpuSample(
+        at=time.monotonic(), machine=_machine_busy(), groups=groups, children=client
+    )
+
+
+def cpu_report(before: CpuSample, after: CpuSample, orders: int) -> list[tuple]:
+    seconds = after.at - before.at
+    capacity = seconds * (os.cpu_count() or 1)
+    spent = {
+        name: after.groups[name] - before.groups.get(name, 0.0) for name in after.groups
+    }
+    spent["client"] = after.children - before.children
+    ours = sum(spent.values())
+    machine = after.machine - before.machine
+    rows = [
+        (
+            "CPU of the machine",
+            f"{100 * machine / capacity:.0f}% busy: this run "
+            f"{100 * ours / capacity:.0f}%, other processes "
+            f"{100 * max(machine - ours, 0) / capacity:.0f}%",
+        )
+    ]
+    if orders:
+        per_order = {name: 1000 * value / orders for name, value in spent.items()}
+        detail = ", ".join(f"{name} {ms:.1f}" for name, ms in per_order.items())
+        total = sum(per_order.values())
+        rows.append(("CPU per order", f"{total:.1f} ms ({detail})"))
+        rows.append(
+            (
+                "idle-machine estimate",
+                f"{1000 * (os.cpu_count() or 1) / total:.0f} orders/s if this run had "
+                "every core",
+            )
+        )
+    return rows
 
 
 # --- The oversell check -----------------------------------------------------------
@@ -743,6 +873,8 @@ def print_report(
         ("errors", f"{sum(tally.errors.values())}"),
         ("oversell check", "OK" if not problems else "FAILED"),
     ]
+    if tally.cpu_before is not None and tally.cpu_after is not None:
+        rows.extend(cpu_report(tally.cpu_before, tally.cpu_after, tally.orders))
     if drained is not None:
         left, waited = drained
         rows.append(
@@ -756,7 +888,8 @@ def print_report(
     else:
         rows.append(("emails", "eager: rendered and sent inside each request"))
     title = (
-        f"Orders: {args.clients} clients, {args.workers} gunicorn workers, "
+        f"Orders: {args.clients} clients, {args.workers} gunicorn workers"
+        f"{f' × {args.threads} threads' if args.threads > 1 else ''}, "
         f"{args.duration} s, PostgreSQL, 3 lines + NT$100 shipping, cash on delivery, "
         f"Celery {args.celery}, client {args.client}"
     )
@@ -803,11 +936,15 @@ def main(argv=None) -> None:
             f"Placing orders from {args.clients} clients for "
             f"{args.warmup} + {args.duration} s"
         )
+        tally = Tally(cpu_database=name)
+        tally.cpu_roots = {"gunicorn": process.pid}
+        if worker is not None:
+            tally.cpu_roots["celery"] = worker.pid
         if args.client == "wrk":
-            tally = run_wrk(args, port, shop, folder)
+            run_wrk(args, port, shop, folder, tally)
             in_flight = 2 * args.clients  # the warm-up's and the timed run's
         else:
-            tally = run_clients(args, port, shop)
+            run_clients(args, port, shop, tally)
             in_flight = 0
         stop(process)
         process = None

@@ -7,6 +7,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 from shop.settings import *  # noqa: E402,F403
 
+# Tests assert the English source strings; the shop's default stays zh-Hant
+# (shop/core/tests/test_languages.py checks it with the real setting).
+LANGUAGE_CODE = "en"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_WORKER_TESTS")

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from shop.catalog.models import Brand, Category, Product, Variant
+from shop.catalog.models import Brand, Category, Product, StockMovement, Variant
 from shop.catalog.services import products_saved, variant_save
 
 PRODUCT_COLUMNS = {
@@ -289,6 +289,7 @@ class ProductVariantResource(resources.ModelResource):
             stock=instance.stock if "stock" in row else None,
             actor=self._actor,
             note=_("CSV import"),
+            reason=StockMovement.Reason.IMPORT,
         )
         self.after_save_instance(instance, row, **kwargs)
 

@@ -4,12 +4,16 @@
 values, option values, SKUs and description, lowercased. Chinese has no spaces
 between words, so every run of CJK characters is also written out as
 overlapping bigrams ("手沖咖啡豆" adds "手沖 沖咖 咖啡 啡豆"); a query is cut
-the same way, so "咖啡" or "手沖咖啡" finds the product both on PostgreSQL
-full-text search (which would otherwise see the whole run as one word) and in
-the SQLite substring fallback.
+the same way, so "咖啡" or "手沖咖啡" finds the product with a full-text index
+(which would otherwise see the whole run as one word) as well as by substring.
+
+Indexes: PostgreSQL full-text search over the column (GIN index, migration
+0003); on SQLite an FTS5 table holding a copy of each document (migration 0004);
+anything else, or SQLite without FTS5, matches substrings of the column.
 
 Documents are derived data: whatever writes products (admin, CSV import, demo
-seeding) calls `refresh_search_documents` afterwards.
+seeding) calls `refresh_search_documents` afterwards, which also keeps the
+SQLite index current.
 """
 
 from __future__ import annotations
@@ -112,7 +116,8 @@ def refresh_search_documents(*, product_ids: Iterable[int]) -> None:
 
     Reads the category tree once, then each batch of 500 products with their
     brand, variants and attribute values (three queries), and writes the batch
-    with one bulk update.
+    with one bulk update; on SQLite with FTS5 it also replaces the batch's rows
+    in the index table (two more).
     """
     ids = sorted(set(product_ids))
     if not ids:

@@ -3,15 +3,15 @@
 Each product read takes the shopper context (keyword-only, required) and starts
 from `products_visible`, so a rule about who may see what (hidden listings,
 early access) is applied everywhere by changing the shopper context alone.
+Category reads live in `category_tree` and card preparation in `cards`; both
+are re-exported here, so callers import every read from this module.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import (
@@ -24,8 +24,17 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
+from shop.catalog.cards import CardImage, CardVariant, product_cards, set_card_fields
+from shop.catalog.category_tree import (
+    CategoryNode,
+    category_descendant_ids,
+    category_get,
+    category_index,
+    category_node,
+    category_tree,
+    category_tree_invalidate,
+)
 from shop.catalog.filters import ProductFilter
 from shop.catalog.models import (
     Attribute,
@@ -38,11 +47,32 @@ from shop.catalog.models import (
 )
 from shop.catalog.search import search_products
 
-CATEGORY_TREE_CACHE_KEY = "catalog:category-tree:v1"
-CATEGORY_TREE_TOKEN_KEY = "catalog:category-tree-token:v1"
-# Invalidation on save reaches only this process's cache when the cache is
-# per-process (the local-memory default), so other processes refresh within this.
-CATEGORY_TREE_TIMEOUT = 300
+__all__ = [
+    "AttributeFacet",
+    "CardImage",
+    "CardVariant",
+    "CategoryNode",
+    "attribute_facets",
+    "brand_facets",
+    "catalog_changed",
+    "catalog_version",
+    "category_descendant_ids",
+    "category_get",
+    "category_index",
+    "category_node",
+    "category_tree",
+    "category_tree_invalidate",
+    "home_products",
+    "listing_facets",
+    "product_cards",
+    "product_detail",
+    "product_listing",
+    "products_featured",
+    "products_new_arrivals",
+    "products_visible",
+    "with_listing_annotations",
+]
+
 CATALOG_VERSION_KEY = "catalog:version:v1"
 FACETS_TIMEOUT = 120
 
@@ -62,156 +92,6 @@ ORDERINGS = {
 }
 
 
-# --- Categories ----------------------------------------------------------------
-
-
-@dataclass
-class CategoryNode:
-    category: Category
-    url: str
-    children: list[CategoryNode] = field(default_factory=list)
-    parent: CategoryNode | None = field(default=None, repr=False)
-
-    @property
-    def ancestors(self) -> list[CategoryNode]:
-        """From the root down to the parent of this node."""
-        chain = []
-        node = self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return chain[::-1]
-
-    @property
-    def root(self) -> CategoryNode:
-        node = self
-        while node.parent is not None:
-            node = node.parent
-        return node
-
-    def descendant_ids(self) -> list[int]:
-        """This category's id and every id below it."""
-        ids = [self.category.pk]
-        for child in self.children:
-            ids.extend(child.descendant_ids())
-        return ids
-
-
-@dataclass
-class CategoryIndex:
-    roots: list[CategoryNode]
-    by_slug: dict[str, CategoryNode]
-    by_id: dict[int, CategoryNode]
-
-
-def _build_category_index() -> CategoryIndex:
-    categories = list(
-        Category.objects.filter(is_active=True)
-        .only(
-            "pk",
-            "parent_id",
-            "name",
-            "slug",
-            "description",
-            "image",
-            "position",
-            "seo_title",
-            "seo_description",
-        )  # fmt: skip
-        .order_by("position", "name", "pk")
-    )
-    nodes = {
-        c.pk: CategoryNode(category=c, url=c.get_absolute_url()) for c in categories
-    }
-    roots = []
-    for node in nodes.values():
-        parent_id = node.category.parent_id
-        if parent_id is None:
-            roots.append(node)
-        elif parent_id in nodes:
-            node.parent = nodes[parent_id]
-            nodes[parent_id].children.append(node)
-    # A category under an inactive parent is unreachable, so it is hidden too.
-    reachable: dict[int, CategoryNode] = {}
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        reachable[node.category.pk] = node
-        stack.extend(node.children)
-    return CategoryIndex(
-        roots=roots,
-        by_slug={node.category.slug: node for node in reachable.values()},
-        by_id=reachable,
-    )
-
-
-# (token, index) of the tree this process last unpickled: every page shows the
-# tree, and reading a short token from the cache is far cheaper than the tree.
-_local_category_index: tuple[str, CategoryIndex] | None = None
-
-
-def category_index() -> CategoryIndex:
-    """The active category tree with lookups by slug and id, from the cache."""
-    global _local_category_index
-    token = cache.get(CATEGORY_TREE_TOKEN_KEY)
-    local = _local_category_index
-    if token is not None and local is not None and local[0] == token:
-        return local[1]
-    index = cache.get(CATEGORY_TREE_CACHE_KEY) if token is not None else None
-    if index is None:
-        index = _build_category_index()
-        token = uuid.uuid4().hex
-        cache.set_many(
-            {CATEGORY_TREE_CACHE_KEY: index, CATEGORY_TREE_TOKEN_KEY: token},
-            CATEGORY_TREE_TIMEOUT,
-        )
-    _local_category_index = (token, index)
-    return index
-
-
-@receiver(post_save, sender=Category, dispatch_uid="catalog-category-tree-saved")
-@receiver(post_delete, sender=Category, dispatch_uid="catalog-category-tree-deleted")
-def _category_tree_changed(**kwargs):
-    category_tree_invalidate()
-
-
-def category_tree_invalidate() -> None:
-    """Forget the cached tree; call after bulk category writes that send no signal."""
-    cache.delete_many([CATEGORY_TREE_TOKEN_KEY, CATEGORY_TREE_CACHE_KEY])
-
-
-def category_tree() -> list[CategoryNode]:
-    """Active categories as nested nodes (`.category`, `.url`, `.children`).
-
-    One query when the cache is cold; cached for a few minutes and dropped
-    whenever a category is saved or deleted.
-    """
-    return category_index().roots
-
-
-def category_node(category_or_id) -> CategoryNode | None:
-    """The tree node of an active category, or None."""
-    pk = getattr(category_or_id, "pk", category_or_id)
-    return category_index().by_id.get(pk)
-
-
-def category_get(*, slug: str) -> Category:
-    """The active category with this slug; raises Category.DoesNotExist."""
-    node = category_index().by_slug.get(slug)
-    if node is None:
-        raise Category.DoesNotExist(slug)
-    return node.category
-
-
-def category_descendant_ids(category) -> list[int]:
-    """The category's id and those of its active descendants."""
-    node = category_node(category)
-    return node.descendant_ids() if node is not None else [category.pk]
-
-
-# --- Products ------------------------------------------------------------------
-
-
 def products_visible(*, shopper) -> QuerySet[Product]:
     """Published products this shopper may see: the base of every product read."""
     return shopper.restrict_products(Product.objects.published())
@@ -221,13 +101,22 @@ def _active_variants() -> QuerySet[Variant]:
     return Variant.objects.filter(is_active=True)
 
 
+def _listing_annotations() -> dict:
+    variants = Variant.objects.filter(is_active=True, product=OuterRef("pk"))
+    return {
+        "min_price": Subquery(variants.order_by("price").values("price")[:1]),
+        "in_stock": Exists(variants.filter(stock__gt=0)),
+    }
+
+
+# Built once: annotate() resolves a copy of each expression, so sharing them is
+# safe, and building the subqueries was a tenth of a listing's time.
+_LISTING_ANNOTATIONS = _listing_annotations()
+
+
 def with_listing_annotations(queryset: QuerySet[Product]) -> QuerySet[Product]:
     """Add `min_price` (cheapest active variant list price) and `in_stock`."""
-    variants = _active_variants().filter(product=OuterRef("pk"))
-    return queryset.annotate(
-        min_price=Subquery(variants.order_by("price").values("price")[:1]),
-        in_stock=Exists(variants.filter(stock__gt=0)),
-    )
+    return queryset.annotate(**_LISTING_ANNOTATIONS)
 
 
 def _search_base(*, shopper, category=None, query: str = "") -> QuerySet[Product]:
@@ -269,94 +158,6 @@ def product_listing(
     return filterset, products
 
 
-@dataclass(slots=True)
-class CardVariant:
-    """The part of an active variant a product card needs to price it.
-
-    Listings price every variant of the page; reading these as plain rows
-    rather than model instances keeps a page of clothes in many sizes cheap.
-    It has what `ShopperContext.price_variants` relies on (pk, price,
-    compare_at_price, currency) plus the product it belongs to.
-    """
-
-    pk: int
-    product: Product
-    sku: str
-    option1: str
-    option2: str
-    price: Decimal
-    compare_at_price: Decimal | None
-    currency: str
-    stock: int
-
-    @property
-    def product_id(self) -> int:
-        return self.product.pk
-
-    @property
-    def in_stock(self) -> bool:
-        return self.stock > 0
-
-
-_CARD_VARIANT_FIELDS = (
-    "pk", "product_id", "sku", "option1", "option2", "price", "compare_at_price",
-    "currency", "stock",
-)  # fmt: skip
-
-
-def product_cards(products, *, shopper) -> list[Product]:
-    """Ready one page of products for display, in a fixed number of queries.
-
-    Sets `.active_variants` (`CardVariant`s by position), `.card_price` (the
-    VariantPrice of the variant cheapest for this shopper, or None without
-    active variants), `.has_price_range` (variants differ in price),
-    `.primary_image` (the first ProductImage, or None) and `.in_stock`. Two
-    queries whatever the page size, plus whatever the shopper context needs to
-    price the whole page in one call.
-    """
-    products = list(products)
-    if not products:
-        return products
-    by_id = {product.pk: product for product in products}
-    variants = defaultdict(list)
-    rows = (
-        _active_variants()
-        .filter(product_id__in=list(by_id))
-        .values_list(*_CARD_VARIANT_FIELDS)
-    )
-    for pk, product_id, *rest in rows:
-        variants[product_id].append(CardVariant(pk, by_id[product_id], *rest))
-    # Only the first picture of each product, so the rows fetched do not grow
-    # with the number of pictures a product has.
-    first_image = (
-        ProductImage.objects.filter(product_id=OuterRef("product_id"))
-        .order_by("position", "pk")
-        .values("pk")[:1]
-    )
-    first_images = {
-        image.product_id: image
-        for image in ProductImage.objects.filter(
-            product_id__in=list(by_id), pk=Subquery(first_image)
-        )
-    }
-    for product in products:
-        product.active_variants = variants.get(product.pk, [])
-    prices = shopper.price_variants([v for p in products for v in p.active_variants])
-    for product in products:
-        _set_card_fields(product, prices, first_images.get(product.pk))
-    return products
-
-
-def _set_card_fields(product: Product, prices, primary_image) -> None:
-    variant_prices = [prices[v.pk] for v in product.active_variants if v.pk in prices]
-    product.card_price = min(
-        variant_prices, key=lambda price: price.price.amount, default=None
-    )
-    product.has_price_range = len({p.price.amount for p in variant_prices}) > 1
-    product.primary_image = primary_image
-    product.in_stock = any(v.stock > 0 for v in product.active_variants)
-
-
 def product_detail(*, shopper, slug: str) -> Product:
     """A visible product with everything its page shows; raises Product.DoesNotExist.
 
@@ -389,7 +190,7 @@ def product_detail(*, shopper, slug: str) -> Product:
         .get(slug=slug)
     )
     product.variant_prices = shopper.price_variants(product.active_variants)
-    _set_card_fields(
+    set_card_fields(
         product,
         product.variant_prices,
         product.image_list[0] if product.image_list else None,
@@ -397,27 +198,33 @@ def product_detail(*, shopper, slug: str) -> Product:
     return product
 
 
-def products_featured(*, shopper, limit: int = 8) -> list[Product]:
-    """Featured products, newest first, as cards."""
-    products = (
+def _card_base(*, shopper) -> QuerySet[Product]:
+    return (
         products_visible(shopper=shopper)
-        .filter(is_featured=True)
         .select_related("brand")
         .defer("search_document", "size_guide", "description")
-        .order_by(*ORDERINGS["newest"])[:limit]
+        .order_by(*ORDERINGS["newest"])
     )
-    return product_cards(products, shopper=shopper)
+
+
+def products_featured(*, shopper, limit: int = 8) -> list[Product]:
+    """Featured products, newest first, as cards."""
+    featured = _card_base(shopper=shopper).filter(is_featured=True)[:limit]
+    return product_cards(featured, shopper=shopper)
 
 
 def products_new_arrivals(*, shopper, limit: int = 8) -> list[Product]:
     """The most recently published products, as cards."""
-    products = (
-        products_visible(shopper=shopper)
-        .select_related("brand")
-        .defer("search_document", "size_guide", "description")
-        .order_by(*ORDERINGS["newest"])[:limit]
-    )
-    return product_cards(products, shopper=shopper)
+    return product_cards(_card_base(shopper=shopper)[:limit], shopper=shopper)
+
+
+def home_products(*, shopper, limit: int = 8) -> tuple[list[Product], list[Product]]:
+    """(featured, new arrivals) as cards, priced together: four queries."""
+    base = _card_base(shopper=shopper)
+    featured = list(base.filter(is_featured=True)[:limit])
+    new_arrivals = list(base[:limit])
+    product_cards([*featured, *new_arrivals], shopper=shopper)
+    return featured, new_arrivals
 
 
 @dataclass

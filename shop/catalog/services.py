@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from shop.catalog import images as image_rules
 from shop.catalog.errors import ProductImageRejected
-from shop.catalog.models import Product, ProductImage, Variant
+from shop.catalog.models import Product, ProductImage, StockMovement, Variant
 from shop.catalog.search import refresh_search_documents
 from shop.catalog.stock import stock_set
 
@@ -69,7 +69,12 @@ def products_archive(*, product_ids: Iterable[int]) -> int:
 
 
 def variant_save(
-    *, variant: Variant, stock: int | None = None, actor=None, note: str = ""
+    *,
+    variant: Variant,
+    stock: int | None = None,
+    actor=None,
+    note: str = "",
+    reason: str = StockMovement.Reason.ADJUSTMENT,
 ) -> Variant:
     """Save `variant`; `stock`, when given, is a counted figure for the stock ledger.
 
@@ -85,7 +90,7 @@ def variant_save(
         else:
             variant.save(update_fields=_VARIANT_FIELDS_BUT_STOCK)
         if stock is not None:
-            stock_set(variant=variant, stock=stock, actor=actor, note=note)
+            stock_set(variant=variant, stock=stock, actor=actor, note=note, reason=reason)
     return variant
 
 

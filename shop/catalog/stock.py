@@ -94,8 +94,16 @@ def stock_return(
     return True
 
 
-def stock_set(*, variant: Variant, stock: int, actor=None, note: str = "") -> None:
-    """Set a variant's stock to a counted figure (back office), recording the difference."""
+def stock_set(
+    *,
+    variant: Variant,
+    stock: int,
+    actor=None,
+    note: str = "",
+    reason: str = StockMovement.Reason.ADJUSTMENT,
+) -> None:
+    """Set a variant's stock to a counted figure (back office, import), recording the
+    difference as a movement with `reason`."""
     if stock < 0:
         raise ShopError(_("Stock cannot be negative."), field="stock")
     with transaction.atomic():
@@ -108,7 +116,7 @@ def stock_set(*, variant: Variant, stock: int, actor=None, note: str = "") -> No
             variant=locked,
             delta=delta,
             stock_after=stock,
-            reason=StockMovement.Reason.ADJUSTMENT,
+            reason=reason,
             reference=note[:100],
             actor=actor,
         )

@@ -32,13 +32,13 @@ def _canonical(request, **params) -> str:
 
 @require_safe
 def home(request):
-    shopper = request.shopper
+    featured, new_arrivals = selectors.home_products(shopper=request.shopper)
     return render(
         request,
         "catalog/home.html",
         {
-            "featured": selectors.products_featured(shopper=shopper),
-            "new_arrivals": selectors.products_new_arrivals(shopper=shopper),
+            "featured": featured,
+            "new_arrivals": new_arrivals,
             "categories": selectors.category_tree(),
             "canonical_url": _canonical(request),
         },
@@ -55,7 +55,14 @@ def _listing(request, *, title, category=None, query=""):
         params=request.GET,
         ordering=sort,
     )
-    paginator = Paginator(products, settings.CATALOG_PAGE_SIZE)
+    if query:
+        # Ranking a search must look at every match anyway: read the ordered
+        # ids once (which also counts them), then only one page of products.
+        paginator = Paginator(
+            list(products.values_list("pk", flat=True)), settings.CATALOG_PAGE_SIZE
+        )
+    else:
+        paginator = Paginator(products, settings.CATALOG_PAGE_SIZE)
     page_param = request.GET.get("page") or 1
     try:
         page = paginator.page(
@@ -64,6 +71,10 @@ def _listing(request, *, title, category=None, query=""):
     except InvalidPage as error:
         # An unknown page is a dead link: a 404 keeps it out of search engines.
         raise Http404(_("This page of results does not exist.")) from error
+    if query:
+        ids = list(page.object_list)
+        found = products.order_by().filter(pk__in=ids).in_bulk()
+        page.object_list = [found[pk] for pk in ids if pk in found]
     cards = selectors.product_cards(page.object_list, shopper=shopper)
     attribute_facets, brand_facets = selectors.listing_facets(
         shopper=shopper, category=category, query=query
@@ -161,7 +172,7 @@ def product_detail(request, slug):
         raise Http404(_("No such product.")) from error
     node = selectors.category_node(product.category_id)
     variants = product.active_variants
-    selected = _selected_variant(request, variants)
+    selected, combination_found = _selected_variant(request, variants)
     canonical_url = _canonical(request)
     return render(
         request,
@@ -170,6 +181,7 @@ def product_detail(request, slug):
             "product": product,
             "variants": variants,
             "selected_variant": selected,
+            "combination_found": combination_found,
             "selected_price": product.variant_prices.get(selected.pk)
             if selected
             else None,
@@ -189,9 +201,11 @@ def product_detail(request, slug):
 
 
 def _selected_variant(request, variants):
-    """The variant the no-JavaScript picker asked for, else the first in stock."""
+    """(variant, found): the variant the no-JavaScript picker asked for, or the
+    first in stock, and whether the combination asked for exists.
+    """
     if not variants:
-        return None
+        return None, True
     wanted = (request.GET.get("option1"), request.GET.get("option2"))
     if any(wanted):
         for variant in variants:
@@ -199,8 +213,9 @@ def _selected_variant(request, variants):
                 value is None or value == getattr(variant, name)
                 for name, value in zip(("option1", "option2"), wanted, strict=True)
             ):
-                return variant
-    return next((v for v in variants if v.stock > 0), variants[0])
+                return variant, True
+    default = next((v for v in variants if v.stock > 0), variants[0])
+    return default, not any(wanted)
 
 
 def _option_groups(product, variants):

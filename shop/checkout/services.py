@@ -42,7 +42,7 @@ from shop.orders.models import (
 from shop.orders.notifications import order_email_send_later
 from shop.orders.services import order_event_record, order_number_generate
 from shop.orders.signals import order_placed
-from shop.orders.status import OrderStatus, PaymentStatus
+from shop.orders.status import PaymentStatus
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
 STORE_CODE = re.compile(r"^[A-Za-z0-9]{3,10}$")
@@ -377,7 +377,7 @@ def _order_create(
             email=contact.email,
             customer_name=contact.name,
             phone=contact.phone,
-            status=OrderStatus.PENDING_PAYMENT,
+            status=gateway.initial_status,
             payment_method=gateway.code,
             shipping_method_code=method.code,
             shipping_method_name=method.name,
@@ -421,7 +421,10 @@ def _order_create(
         currency=order.currency,
         data=gateway.payment_data(order=order),
     )
-    order_event_record(order=order, actor=user, note=_("Order placed."))
+    note = _("Order placed.")
+    if gateway.placed_note:
+        note = f"{note} {gateway.placed_note}"
+    order_event_record(order=order, actor=user, note=note)
     gateway.placed(order=order, payment=payment, actor=user)
     order_placed.send(sender=Order, order=order)
     _emails_queue(order, gateway.placed_emails)

@@ -108,3 +108,31 @@ def staff_roles_sync(*, apps=None, using: str = "default") -> list[str]:
         ]
         group.permissions.set(permissions)
     return missing
+
+
+def _create_all_permissions(apps, using: str) -> None:
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        # create_permissions skips app configs without a models module, which
+        # the migration state's app configs never have.
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0, using=using)
+        app_config.models_module = None
+
+
+def staff_roles_migrate(apps, schema_editor) -> None:
+    """A data migration's RunPython: create permissions so far, then sync the roles."""
+    using = schema_editor.connection.alias
+    _create_all_permissions(apps, using)
+    staff_roles_sync(apps=apps, using=using)
+
+
+def staff_roles_sync_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate: sync once every app's permissions exist (after the last app).
+
+    Migrations alone can run before a later app's permissions exist, so an
+    `app.*` entry would miss them on a fresh database; this catches up.
+    """
+    if sender is list(global_apps.get_app_configs())[-1]:
+        staff_roles_sync(using=using)

@@ -1,10 +1,11 @@
 """Template helpers of the storefront.
 
-Product cards are rendered here in Python rather than by a template include:
-a listing shows twenty or more of them, and the template engine would spend
-more time on them than the rest of the page together.
+Fragments repeated on every page or many times per page (product cards, the
+category bar, filter checkboxes) are rendered here in Python: the template
+engine would spend more time on them than on the rest of the page together.
 """
 
+import html
 import json
 from urllib.parse import quote
 
@@ -12,7 +13,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from shop.core.context_processors import shop_name as _shop_name
@@ -36,6 +37,64 @@ def json_ld(data):
     )
 
 
+@register.simple_tag(takes_context=True)
+def category_nav(context):
+    """The header's category bar from `category_nav` (the cached tree, from the
+    catalog context processor); the root of the page's category is marked.
+    """
+    nodes = context.get("category_nav") or ()
+    if callable(nodes):
+        nodes = nodes()
+    active = context.get("active_category_id")
+    current = mark_safe(' aria-current="page"')
+    items = format_html_join(
+        "",
+        '<li><a href="{}"{}>{}</a></li>',
+        (
+            (
+                node.url,
+                current if node.category.pk == active else "",
+                node.category.name,
+            )
+            for node in nodes
+        ),
+    )
+    return format_html(
+        '<nav class="category-nav" aria-label="{}"><ul>{}</ul></nav>',
+        gettext("Categories"),
+        items,
+    )
+
+
+@register.simple_tag
+def facet_fieldsets(facets):
+    """`<fieldset>`s of attribute checkboxes for the listing filter form."""
+    return format_html_join(
+        "",
+        "<fieldset><legend>{}</legend>{}</fieldset>",
+        (
+            (
+                facet.attribute.name,
+                format_html_join(
+                    "",
+                    '<label class="check"><input type="checkbox" name="attr" '
+                    'value="{}"{}> {} <span class="muted">({})</span></label>',
+                    (
+                        (
+                            value.filter_key,
+                            mark_safe(" checked") if value.selected else "",
+                            value.value,
+                            value.product_count,
+                        )
+                        for value in facet.values
+                    ),
+                ),
+            )
+            for facet in facets
+        ),
+    )
+
+
 @register.simple_tag
 def shop_name():
     """The shop's name where no context processor ran (500.html)."""
@@ -46,19 +105,20 @@ def _money(money: Money) -> str:
     return format_money(money.amount, money.currency)
 
 
-def _card(product, url_pattern: str, labels: dict[str, str]) -> SafeString:
+def _card(product, url_pattern: str, labels: dict[str, str]) -> str:
+    # Plain string building with explicit escaping (`_e`): format_html on every
+    # fragment of twenty cards cost more than the rest of the listing template.
     url = url_pattern.replace(_SLUG_PLACEHOLDER, quote(product.slug, safe=""))
     image = product.primary_image
-    picture = (
-        format_html(
-            '<img src="{}" alt="" loading="lazy" decoding="async">',
-            image.thumbnail_url,
+    if image is not None:
+        picture = (
+            f'<img src="{_e(image.thumbnail_url)}" alt="" loading="lazy" '
+            'decoding="async">'
         )
-        if image is not None
-        else mark_safe('<span class="no-image" aria-hidden="true"></span>')
-    )
+    else:
+        picture = '<span class="no-image" aria-hidden="true"></span>'
     brand = (
-        format_html('<span class="muted card-brand">{}</span>', product.brand.name)
+        f'<span class="muted card-brand">{_e(product.brand.name)}</span>'
         if product.brand_id
         else ""
     )
@@ -68,45 +128,34 @@ def _card(product, url_pattern: str, labels: dict[str, str]) -> SafeString:
         now = _money(price.price)
         if product.has_price_range:
             now = labels["from"] % {"price": now}
-        was = (
-            format_html(
-                ' <s class="was"><span class="visually-hidden">{} </span>{}</s>',
-                labels["was"],
-                _money(price.compare_at),
+        was = ""
+        if price.is_discounted:
+            was = (
+                f' <s class="was"><span class="visually-hidden">{labels["was"]} '
+                f"</span>{_e(_money(price.compare_at))}</s>"
             )
-            if price.is_discounted
-            else ""
-        )
-        price_html = format_html(
-            '<p class="price{}"><span class="now">{}</span>{}</p>',
-            " sale" if price.is_discounted else "",
-            now,
-            was,
+        sale = " sale" if price.is_discounted else ""
+        price_html = (
+            f'<p class="price{sale}"><span class="now">{_e(now)}</span>{was}</p>'
         )
         if price.label:
-            price_html += format_html('<p class="teaser">{}</p>', price.label)
+            price_html += f'<p class="teaser">{_e(price.label)}</p>'
         elif price.teaser_label and price.teaser_price is not None:
-            price_html += format_html(
-                '<p class="teaser">{} {}</p>',
-                price.teaser_label,
-                _money(price.teaser_price),
-            )
+            teaser = f"{price.teaser_label} {_money(price.teaser_price)}"
+            price_html += f'<p class="teaser">{_e(teaser)}</p>'
     badge = ""
     if not product.in_stock:
-        badge = format_html(
-            '<span class="badge out">{}</span>',
-            labels["sold_out"] if price is not None else labels["unavailable"],
-        )
-    return format_html(
-        '<li><article class="product-card"><a href="{}">{}<div class="body">{}'
-        '<h3 class="title">{}</h3>{}{}</div></a></article></li>',
-        url,
-        picture,
-        brand,
-        product.title,
-        price_html,
-        badge,
+        word = labels["sold_out"] if price is not None else labels["unavailable"]
+        badge = f'<span class="badge out">{word}</span>'
+    return (
+        f'<li><article class="product-card"><a href="{_e(url)}">{picture}'
+        f'<div class="body">{brand}<h3 class="title">{_e(product.title)}</h3>'
+        f"{price_html}{badge}</div></a></article></li>"
     )
+
+
+def _e(value) -> str:
+    return html.escape(str(value))
 
 
 @register.simple_tag
@@ -121,10 +170,10 @@ def product_cards(products):
     labels = {
         # Translators: a price for the cheapest of several variants.
         "from": gettext("from %(price)s"),
-        "was": gettext("Original price:"),
-        "sold_out": gettext("Sold out"),
-        "unavailable": gettext("Unavailable"),
+        "was": _e(gettext("Original price:")),
+        "sold_out": _e(gettext("Sold out")),
+        "unavailable": _e(gettext("Unavailable")),
     }
-    return format_html_join(
-        "", "{}", ((_card(product, url_pattern, labels),) for product in products)
+    return mark_safe(
+        "".join(_card(product, url_pattern, labels) for product in products)
     )

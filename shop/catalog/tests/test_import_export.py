@@ -141,11 +141,11 @@ def test_a_good_file_imports_exactly():
     assert shirt.published_at is None
     assert "eth-500" in beans.search_document
     assert sorted(
-        StockMovement.objects.values_list("variant__sku", "delta", "actor")
+        StockMovement.objects.values_list("variant__sku", "delta", "actor", "reason")
     ) == [
-        ("ETH-250", 12, staff.pk),
-        ("ETH-500", 5, staff.pk),
-        ("SHIRT-S-W", 3, staff.pk),
+        ("ETH-250", 12, staff.pk, "import"),
+        ("ETH-500", 5, staff.pk, "import"),
+        ("SHIRT-S-W", 3, staff.pk, "import"),
     ]
 
 

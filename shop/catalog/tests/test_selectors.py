@@ -416,6 +416,23 @@ def test_product_detail_carries_variants_prices_images_and_attributes(settings):
     assert len(detail.image_list) == 1
 
 
+def test_home_products_price_both_lists_together():
+    now = timezone.now()
+    for age in range(3):
+        product = ProductFactory(
+            slug=f"p{age}", is_featured=age == 1, published_at=now - timedelta(days=age)
+        )
+        VariantFactory(product=product, price=Decimal(100 + age))
+    with CaptureQueriesContext(connection) as queries:
+        featured, new = selectors.home_products(shopper=PublicShopper(), limit=2)
+    assert len(queries) == 4
+    assert [(p.slug, p.card_price.price.amount) for p in featured] == [("p1", 101)]
+    assert [(p.slug, p.card_price.price.amount) for p in new] == [
+        ("p0", 100),
+        ("p1", 101),
+    ]
+
+
 def test_featured_and_new_arrivals_are_newest_first_and_limited():
     now = timezone.now()
     for age in range(4):

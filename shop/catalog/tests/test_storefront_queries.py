@@ -104,4 +104,4 @@ def test_home_queries_do_not_grow_with_products(client):
     few = _queries(client, "/")
     _add_products(category, 8)
     Product.objects.update(is_featured=True)
-    assert few == _queries(client, "/") == 6
+    assert few == _queries(client, "/") == 4

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import loader
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shop.catalog.models import Product
 from shop.catalog.search import refresh_search_documents
@@ -18,6 +18,7 @@ from shop.catalog.tests.factories import (
     ProductImageFactory,
     VariantFactory,
 )
+from shop.catalog.tests.storefront_fixtures import HIDING_SHOPPER
 
 pytestmark = pytest.mark.django_db
 
@@ -181,6 +182,18 @@ def test_bad_filter_values_show_a_form_error_not_a_500(client, shop, query, mess
     assert "<b>oops" not in _text(response)
 
 
+def test_cards_escape_what_merchants_typed(client):
+    product = ProductFactory(
+        slug="x", title='<b>"Bold"</b>', brand=BrandFactory(name="<i>Brand</i>")
+    )
+    VariantFactory(product=product, stock=0)
+    html = _text(client.get("/products/"))
+    assert '<h3 class="title">&lt;b&gt;&quot;Bold&quot;&lt;/b&gt;</h3>' in html
+    assert '<span class="muted card-brand">&lt;i&gt;Brand&lt;/i&gt;</span>' in html
+    assert '<span class="badge out">Sold out</span>' in html
+    assert "<b>" not in html
+
+
 def test_unknown_sort_falls_back_to_newest(client, shop):
     html = _text(client.get("/products/?sort=drop_table"))
     assert html.index('href="/p/house/"') < html.index('href="/p/yirga/"')
@@ -242,6 +255,37 @@ def test_search_finds_chinese_substrings(client, shop):
     )
 
 
+def test_search_and_filters_survive_nul_characters(client, shop):
+    # PostgreSQL refuses NUL in a string parameter; nothing may pass one on.
+    assert client.get("/search/", {"q": "咖啡\x00豆"}).status_code == 200
+    response = client.get("/products/", {"brand": "hin\x00oki", "attr": "a:\x00"})
+    assert response.status_code == 200
+    assert "is not a valid choice." in _text(response)
+
+
+def test_search_pages_keep_their_order_filters_and_sorting(client, settings):
+    settings.CATALOG_PAGE_SIZE = 2
+    now = timezone.now()
+    for i, price in enumerate([300, 500, 100, 400, 200]):
+        product = ProductFactory(
+            slug=f"bean-{i}", title=f"咖啡豆 {i}", published_at=now - timedelta(days=i)
+        )
+        VariantFactory(product=product, price=Decimal(price))
+    refresh_search_documents(product_ids=Product.objects.values_list("pk", flat=True))
+
+    def slugs(params):
+        html = _text(client.get("/search/", {"q": "咖啡", **params}))
+        return re.findall(r'href="/p/(bean-\d)/"', html)
+
+    assert slugs({}) == ["bean-0", "bean-1"]
+    assert slugs({"page": "3"}) == ["bean-4"]
+    assert slugs({"sort": "price_asc"}) == ["bean-2", "bean-4"]
+    assert slugs({"sort": "price_asc", "page": "2"}) == ["bean-0", "bean-3"]
+    assert slugs({"sort": "price_desc", "price_max": "450"}) == ["bean-3", "bean-0"]
+    html = _text(client.get("/search/", {"q": "咖啡", "price_max": "450"}))
+    assert "4 products" in html
+
+
 def test_search_without_results_says_so(client, shop):
     response = client.get("/search/", {"q": "抹茶"})
     assert response.status_code == 200
@@ -290,6 +334,13 @@ def test_variant_picker_works_without_javascript(client, shop):
     assert 'name="option1" value="500g" checked' in html
 
 
+def test_variant_picker_says_when_a_combination_does_not_exist(client, shop):
+    html = _text(client.get("/p/yirga/", {"option1": "500g", "option2": "研磨"}))
+    assert "That combination is not available" in html
+    assert '<span class="now" data-price>NT$450</span>' in html
+    assert "That combination is not available" not in _text(client.get("/p/yirga/"))
+
+
 def test_product_detail_json_ld_describes_every_offer(client, shop):
     html = _text(client.get("/p/yirga/"))
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
@@ -328,6 +379,24 @@ def test_product_without_variants_is_shown_as_unavailable(client):
     assert "Currently unavailable" in html
 
 
+def test_a_hidden_listing_never_shows_on_any_page(client, settings):
+    settings.SHOPPER_CONTEXT_CLASS = HIDING_SHOPPER
+    category = CategoryFactory(slug="tea")
+    for slug in ("members-oolong", "oolong"):
+        product = ProductFactory(
+            slug=slug, title=f"烏龍茶 {slug}", category=category, is_featured=True
+        )
+        VariantFactory(product=product)
+    refresh_search_documents(product_ids=Product.objects.values_list("pk", flat=True))
+
+    for url in ("/", "/products/", "/c/tea/", "/search/?q=烏龍"):
+        html = _text(client.get(url))
+        assert 'href="/p/oolong/"' in html, url
+        assert "members-oolong" not in html, url
+    assert client.get("/p/members-oolong/").status_code == 404
+    assert "members-oolong" not in _text(client.get("/sitemap.xml"))
+
+
 def test_storefront_pages_refuse_writes(client, shop):
     assert client.post("/products/").status_code == 405
 
@@ -336,7 +405,8 @@ def test_storefront_pages_refuse_writes(client, shop):
 
 
 def test_500_page_renders_without_context_or_request():
-    html = loader.get_template("500.html").render({})
+    with translation.override("en"):
+        html = loader.get_template("500.html").render({})
     assert "Something went wrong" in html
     assert "Hinoki Living" in html
     assert '<a class="button" href="/">' in html

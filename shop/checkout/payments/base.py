@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 from django.utils.translation import gettext as _
 
 from shop.checkout.errors import NotificationRejected
+from shop.orders.status import OrderStatus
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class PaymentGateway(Protocol):
     description: str
     # Emails sent when an order with this method is placed ("placed" is always one).
     placed_emails: tuple[str, ...]
+    # The status a new order starts in, and why (a note on its first event).
+    initial_status: str
+    placed_note: str
     # True for hosted pages that confirm payments with signed notices.
     receives_notifications: bool
 
@@ -87,6 +91,8 @@ class BaseGateway:
     description = ""
     placed_emails: tuple[str, ...] = ("placed",)
     receives_notifications = False
+    initial_status = OrderStatus.PENDING_PAYMENT
+    placed_note = ""
 
     def __init__(self, code: str = ""):
         if code:

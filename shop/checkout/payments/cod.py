@@ -6,15 +6,15 @@ from django.utils.translation import gettext_lazy
 from shop.checkout.payments.base import BaseGateway, PaymentStart
 from shop.core.money import format_money
 from shop.orders.models import ShippingKind
-from shop.orders.services import order_status_change
 from shop.orders.status import OrderStatus
 
 
 class CashOnDeliveryGateway(BaseGateway):
-    """The order goes to processing at once; its payment stays pending.
+    """The order starts in processing; its payment stays pending.
 
-    The payment carries `collect_on_delivery`, and is marked paid when the
-    parcel is delivered or picked up (by the orders app).
+    Nothing is waited for: the parcel is paid for when it is handed over. The
+    payment carries `collect_on_delivery` and is marked paid when the parcel
+    is delivered or picked up (by the orders app).
     """
 
     code = "cod"
@@ -22,18 +22,13 @@ class CashOnDeliveryGateway(BaseGateway):
     description = gettext_lazy(
         "Pay in cash when the parcel is delivered or when you pick it up."
     )
+    initial_status = OrderStatus.PROCESSING
+    placed_note = gettext_lazy(
+        "Cash on delivery: prepared without waiting for payment."
+    )
 
     def payment_data(self, *, order) -> dict:
         return {"collect_on_delivery": True}
-
-    def placed(self, *, order, payment, actor=None) -> None:
-        moved = order_status_change(
-            order=order,
-            to_status=OrderStatus.PROCESSING,
-            actor=actor,
-            note=_("Cash on delivery: prepared without waiting for payment."),
-        )
-        order.status = moved.status
 
     def start(self, order, payment, request) -> PaymentStart:
         amount = format_money(payment.amount, payment.currency)

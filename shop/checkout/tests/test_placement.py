@@ -143,7 +143,10 @@ def test_places_an_order_with_lines_stock_payment_and_events(
     events = list(
         OrderEvent.objects.filter(order=order).values_list("from_status", "to_status")
     )
-    assert events == [("", "pending_payment"), ("pending_payment", "processing")]
+    assert events == [("", "processing")]
+    assert OrderEvent.objects.get(order=order).note == (
+        "Order placed. Cash on delivery: prepared without waiting for payment."
+    )
     assert [kwargs["order"].pk for kwargs in received["order_placed"]] == [order.pk]
     assert [m.to for m in mail.outbox] == [["buyer@example.com"]]
     assert order.number in mail.outbox[0].subject

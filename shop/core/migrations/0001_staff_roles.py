@@ -6,25 +6,11 @@ they are created here first for every app migrated so far. The role table is
 editing the table and calling `staff_roles_sync` again.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from shop.core.roles import ROLE_PERMISSIONS, staff_roles_sync
+from shop.core.roles import ROLE_PERMISSIONS, staff_roles_migrate
 
 
-def create_all_permissions(apps, using):
-    for app_config in apps.get_app_configs():
-        # create_permissions skips app configs without a models module, which
-        # the migration state's app configs never have.
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0, using=using)
-        app_config.models_module = None
-
-
-def sync_roles(apps, schema_editor):
-    using = schema_editor.connection.alias
-    create_all_permissions(apps, using)
-    staff_roles_sync(apps=apps, using=using)
 
 
 def remove_roles(apps, schema_editor):
@@ -48,4 +34,4 @@ class Migration(migrations.Migration):
         ("checkout", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(sync_roles, remove_roles)]
+    operations = [migrations.RunPython(staff_roles_migrate, remove_roles)]

@@ -6,22 +6,9 @@ the role; this applies the table again.
 
 from django.db import migrations
 
-from shop.core.roles import staff_roles_sync
+from shop.core.roles import staff_roles_migrate
 
 
-def create_all_permissions(apps, using):
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0, using=using)
-        app_config.models_module = None
-
-
-def sync_roles(apps, schema_editor):
-    using = schema_editor.connection.alias
-    create_all_permissions(apps, using)
-    staff_roles_sync(apps=apps, using=using)
 
 
 class Migration(migrations.Migration):
@@ -30,4 +17,4 @@ class Migration(migrations.Migration):
         ("orders", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(staff_roles_migrate, migrations.RunPython.noop)]

@@ -22,7 +22,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, extra_env):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # The browser tests' async-unsafe switch is test-only; deployment must not have it.
+    skip = {*PRODUCTION_ENV, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(extra_env, DJANGO_SETTINGS_MODULE="shop.settings")
     return subprocess.run(
         [sys.executable, "manage.py", *args],
