@@ -55,7 +55,7 @@ document.addEventListener("DOMContentLoaded", () => {
         stock.innerHTML = "";
         const badge = document.createElement("span");
         badge.className = "badge out";
-        badge.textContent = picker.dataset.unavailable;
+        badge.textContent = box.dataset.unavailable;
         stock.appendChild(badge);
         return;
       }

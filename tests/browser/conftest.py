@@ -67,10 +67,12 @@ def screenshot(page):
 @pytest.fixture
 def demo_shop(transactional_db):
     """A small seeded demo shop. Transactional tests flush the tables after each
-    test, groups made by data migrations included, so the roles are synced again."""
+    test, rows made by data migrations included, so those are made again."""
     from django.core.management import call_command
 
+    from shop.checkout.defaults import shipping_methods_ensure_defaults
     from shop.core.roles import staff_roles_sync
 
     staff_roles_sync()
+    shipping_methods_ensure_defaults()
     call_command("seed_demo", products=40, customers=2, verbosity=0)

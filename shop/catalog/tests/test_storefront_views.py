@@ -320,7 +320,7 @@ def test_product_detail_shows_price_picker_stock_and_size_guide(client, shop):
     assert "<legend>重量</legend>" in html
     assert 'name="option1" value="250g" checked' in html
     sold_out = '<label class="choice sold-out"><input type="radio" name="option1"'
-    assert f'{sold_out} value="500g">' in html
+    assert f'{sold_out} value="500g" required>' in html
     assert "<summary>Size guide</summary>" in html and "半磅約 30 杯。" in html
     assert "<dt>烘焙度</dt><dd>淺焙</dd>" in html
     assert 'alt="咖啡豆包裝"' in html
