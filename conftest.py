@@ -8,7 +8,9 @@ import pytest
 def pytest_collection_modifyitems(config, items):
     # Worker tests need a broker and a real worker; .ci/run runs them against Redis.
     if not os.environ.get("CELERY_WORKER_TESTS"):
-        skip = pytest.mark.skip(reason="set CELERY_WORKER_TESTS=1 and CELERY_BROKER_URL")
+        skip = pytest.mark.skip(
+            reason="set CELERY_WORKER_TESTS=1 and CELERY_BROKER_URL"
+        )
         for item in items:
             if "celery_worker" in item.keywords:
                 item.add_marker(skip)

@@ -52,20 +52,13 @@ Prints one table and drops the database (unless `--keep`).
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
 import re
-import resource
 import secrets
-import shutil
-import signal
 import socket
-import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -74,8 +67,26 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, so the project root (for `bench` and `shop`) is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    add_client_argument,
+    bench_environment,
+    free_port,
+    percentiles,
+    prepare_django,
+    print_table,
+    request,
+    resolve_client,
+    run_wrk,
+    say,
+    scratch_folder,
+    start_gunicorn,
+    start_process,
+    stop,
+)
+from bench.cpu import cpu_report, cpu_sample  # noqa: E402
 
 CUSTOMERS_PER_CLIENT = 3
 POOL_PRICE_RANGE = (Decimal("120"), Decimal("450"))
@@ -118,12 +129,7 @@ def parse_args(argv=None):
         ),
         help="PostgreSQL server to create the throwaway database on",
     )
-    parser.add_argument(
-        "--client",
-        choices=("auto", "wrk", "python"),
-        default="auto",
-        help="load generator: wrk if installed (auto), or the built-in Python one",
-    )
+    add_client_argument(parser)
     parser.add_argument(
         "--celery",
         choices=("auto", "worker", "eager"),
@@ -137,19 +143,8 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.celery == "auto":
         args.celery = "eager"
-    if args.client == "auto":
-        args.client = "wrk" if shutil.which("wrk") else "python"
+    args.client = resolve_client(args.client)
     return args
-
-
-def say(message: str) -> None:
-    print(f"==> {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- The throwaway database ---------------------------------------------------
@@ -184,24 +179,6 @@ def database_drop(base: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench_environment(
-    folder: Path, port: int, database_url: str, broker_url: str = ""
-) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "shop.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(folder / "media"),
-        "STATIC_ROOT": str(folder / "static"),
-        "CELERY_BROKER_URL": broker_url,
-        "EMAIL_URL": "dummymail://",
-        "LOG_LEVEL": "ERROR",
-    }
-
-
 # --- Preparing the shop -------------------------------------------------------
 
 
@@ -215,10 +192,7 @@ class Shop:
 
 def prepare_shop(args) -> Shop:
     """Migrate, seed, make tokens and pick the variants the clients buy."""
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    prepare_django(database="PostgreSQL", products=args.products, customers=0)
     from django.db import connections
     from rest_framework.authtoken.models import Token
 
@@ -228,12 +202,6 @@ def prepare_shop(args) -> Shop:
     from shop.catalog.stock import stock_set
     from shop.checkout.models import ShippingMethod
     from shop.core.shopper import PublicShopper
-
-    say("Migrating a fresh PostgreSQL database")
-    call_command("migrate", interactive=False, verbosity=0)
-    say(f"Seeding {args.products} demo products")
-    call_command("seed_demo", products=args.products, customers=0, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
     home = ShippingMethod.objects.get(code="home")
     if (home.fee, home.free_shipping_threshold) != (Decimal("100"), Decimal("1500")):
@@ -266,53 +234,11 @@ def prepare_shop(args) -> Shop:
     return Shop(tokens=tokens, pool=pool, hot=hot, stock_before=stock_before)
 
 
-# --- gunicorn -----------------------------------------------------------------
-
-
-def start_gunicorn(args, env: dict[str, str], port: int, log: Path):
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "shop.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread" if args.threads > 1 else "sync",
-        "--threads",
-        str(args.threads),
-        "--log-level",
-        "warning",
-        "--error-logfile",
-        str(log),
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited; see {log}:\n{log.read_text()[-2000:]}")
-        try:
-            status, _body = request(port, "GET", "/api/shipping-methods/")
-            if status == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop(process)
-    raise SystemExit("gunicorn did not answer within 30 seconds")
+# --- Redis and the Celery worker -----------------------------------------------
 
 
 def start_redis(port: int):
-    process = subprocess.Popen(
+    process = start_process(
         [
             "redis-server",
             "--port",
@@ -324,9 +250,7 @@ def start_redis(port: int):
             "--appendonly",
             "no",
         ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        env={},
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -342,7 +266,7 @@ def start_redis(port: int):
 
 
 def start_worker(env: dict[str, str], log: Path):
-    return subprocess.Popen(
+    return start_process(
         [
             sys.executable,
             "-m",
@@ -360,11 +284,7 @@ def start_worker(env: dict[str, str], log: Path):
             "--without-mingle",
             "--without-heartbeat",
         ],
-        cwd=ROOT,
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        env=env,
     )
 
 
@@ -385,29 +305,7 @@ def drain(port: int, timeout: float = 120) -> tuple[int, float]:
     return left, time.monotonic() - started
 
 
-def stop(process) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 # --- The clients ----------------------------------------------------------------
-
-
-def request(port: int, method: str, path: str, body: bytes = b"", headers=None):
-    """One request on a new connection (sync workers close it anyway)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=body or None, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 @dataclass
@@ -616,36 +514,19 @@ def wrk_script(shop: Shop, folder: Path) -> Path:
     return path
 
 
-def run_wrk_once(args, port: int, script: Path, seconds: int) -> dict[str, int]:
-    threads = max(1, min(args.clients, os.cpu_count() or 1))
-    output = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{args.clients}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}/api/checkout/orders/",
-        ],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        check=True,
-    ).stdout
-    match = re.search(r"BENCH (.*)", output)
-    if not match:
-        raise SystemExit(f"unexpected wrk output:\n{output}")
-    figures = {
-        key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(1))
-    }
+def run_wrk_once(args, port: int, script: Path, seconds: int) -> dict:
+    figures, output = run_wrk(
+        port,
+        "/api/checkout/orders/",
+        script=script,
+        seconds=seconds,
+        connections=args.clients,
+    )
     figures["samples"] = re.findall(r"SAMPLE (.*)", output)
     return figures
 
 
-def run_wrk(args, port: int, shop: Shop, folder: Path, tally: Tally) -> Tally:
+def run_orders_wrk(args, port: int, shop: Shop, folder: Path, tally: Tally) -> Tally:
     """Warm-up run, then the timed run; latency percentiles are wrk's (all replies)."""
     if args.warmup:
         # A new script per run: its seed is part of every Idempotency-Key.
@@ -665,112 +546,6 @@ def run_wrk(args, port: int, shop: Shop, folder: Path, tally: Tally) -> Tally:
     tally.error_samples.extend(timed["samples"])
     tally.wrk = timed
     return tally
-
-
-# --- CPU accounting -------------------------------------------------------------
-# The machine may be shared: the report says how much CPU the run had and what
-# one order cost each process, so figures from a busy machine can be read.
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _processes() -> dict[int, tuple[int, str, float]]:
-    """pid → (parent pid, command line, CPU seconds so far) from /proc."""
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                raw = stat.read().decode(errors="replace")
-            with open(f"/proc/{entry}/cmdline", "rb") as cmd:
-                command = cmd.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2 :].split()
-        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-        table[int(entry)] = (int(fields[1]), command, cpu)
-    return table
-
-
-def _descendants(table, root: int) -> set[int]:
-    found, frontier = {root}, [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, row in table.items() if row[0] == parent]
-        found.update(children)
-        frontier.extend(children)
-    return found
-
-
-def _machine_busy() -> float:
-    with open("/proc/stat") as stat:
-        values = [int(v) for v in stat.readline().split()[1:]]
-    idle = values[3] + values[4]
-    return (sum(values[:8]) - idle) / CLOCK_TICKS
-
-
-@dataclass
-class CpuSample:
-    at: float
-    machine: float
-    groups: dict[str, float]
-    children: float
-
-
-def cpu_sample(roots: dict[str, int], database: str) -> CpuSample:
-    """CPU seconds so far: per process group, of the client, of the machine."""
-    table = _processes()
-    groups = {}
-    for name, root in roots.items():
-        pids = _descendants(table, root) if root in table else set()
-        groups[name] = sum(table[pid][2] for pid in pids)
-    groups["postgres"] = sum(
-        cpu for _ppid, command, cpu in table.values() if f" {database} " in command
-    )
-    # The client: wrk (a waited child of this process) or this process's threads.
-    client = sum(
-        usage.ru_utime + usage.ru_stime
-        for usage in (
-            resource.getrusage(resource.RUSAGE_CHILDREN),
-            resource.getrusage(resource.RUSAGE_SELF),
-        )
-    )
-    return CpuSample(
-        at=time.monotonic(), machine=_machine_busy(), groups=groups, children=client
-    )
-
-
-def cpu_report(before: CpuSample, after: CpuSample, orders: int) -> list[tuple]:
-    seconds = after.at - before.at
-    capacity = seconds * (os.cpu_count() or 1)
-    spent = {
-        name: after.groups[name] - before.groups.get(name, 0.0) for name in after.groups
-    }
-    spent["client"] = after.children - before.children
-    ours = sum(spent.values())
-    machine = after.machine - before.machine
-    rows = [
-        (
-            "CPU of the machine",
-            f"{100 * machine / capacity:.0f}% busy: this run "
-            f"{100 * ours / capacity:.0f}%, other processes "
-            f"{100 * max(machine - ours, 0) / capacity:.0f}%",
-        )
-    ]
-    if orders:
-        per_order = {name: 1000 * value / orders for name, value in spent.items()}
-        detail = ", ".join(f"{name} {ms:.1f}" for name, ms in per_order.items())
-        total = sum(per_order.values())
-        rows.append(("CPU per order", f"{total:.1f} ms ({detail})"))
-        rows.append(
-            (
-                "idle-machine estimate",
-                f"{1000 * (os.cpu_count() or 1) / total:.0f} orders/s if this run had "
-                "every core",
-            )
-        )
-    return rows
 
 
 # --- The oversell check -----------------------------------------------------------
@@ -857,8 +632,7 @@ def print_report(
         rate = tally.orders / (tally.wrk["duration_us"] / 1_000_000)
     else:
         if len(samples) >= 2:
-            cuts = statistics.quantiles(samples, n=100, method="inclusive")
-            p50, p95, p99 = cuts[49], cuts[94], cuts[98]
+            p50, p95, p99 = percentiles(samples)
         else:
             p50 = p95 = p99 = samples[0] if samples else float("nan")
         rate = tally.orders / args.duration
@@ -896,9 +670,7 @@ def print_report(
     print()
     print(title)
     print("-" * len(title))
-    width = max(len(label) for label, _value in rows)
-    for label, value in rows:
-        print(f"{label.ljust(width)}  {value}")
+    print_table(rows)
     target = rate >= 40 and p99 < 250 and not problems
     verdict = "met" if target else "NOT met"
     print(f"target (≥ 40 orders/s, p99 < 250 ms, no oversell): {verdict}")
@@ -912,11 +684,25 @@ def print_report(
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="shop-bench-orders-"))
     name = f"shop_bench_orders_{secrets.token_hex(4)}"
     port = free_port()
     redis_port = free_port()
-    database_create(args.database_url, name)
+    with scratch_folder("shop-bench-orders-", keep=args.keep) as folder:
+        database_create(args.database_url, name)
+        try:
+            run(args, folder=folder, name=name, port=port, redis_port=redis_port)
+        finally:
+            if args.keep:
+                say(f"Kept database {name}")
+            else:
+                from django.db import connections
+
+                connections.close_all()
+                database_drop(args.database_url, name)
+
+
+def run(args, *, folder: Path, name: str, port: int, redis_port: int) -> None:
+    """Serve the shop on database `name`, place orders, check and report."""
     redis = worker = process = None
     try:
         broker = ""
@@ -924,14 +710,26 @@ def main(argv=None) -> None:
             redis = start_redis(redis_port)
             broker = f"redis://127.0.0.1:{redis_port}/0"
         env = bench_environment(
-            folder, port, server_url(args.database_url, name), broker
+            folder,
+            port,
+            settings_module="shop.settings",
+            database_url=server_url(args.database_url, name),
+            broker_url=broker,
+            EMAIL_URL="dummymail://",
         )
         os.environ.update(env)
         shop = prepare_shop(args)
         if args.celery == "worker":
             worker = start_worker(env, folder / "celery.log")
         say(f"Starting gunicorn with {args.workers} workers on port {port}")
-        process = start_gunicorn(args, env, port, folder / "gunicorn.log")
+        process = start_gunicorn(
+            env=env,
+            port=port,
+            workers=args.workers,
+            threads=args.threads,
+            log=folder / "gunicorn.log",
+            ready_path="/api/shipping-methods/",
+        )
         say(
             f"Placing orders from {args.clients} clients for "
             f"{args.warmup} + {args.duration} s"
@@ -941,7 +739,7 @@ def main(argv=None) -> None:
         if worker is not None:
             tally.cpu_roots["celery"] = worker.pid
         if args.client == "wrk":
-            run_wrk(args, port, shop, folder, tally)
+            run_orders_wrk(args, port, shop, folder, tally)
             in_flight = 2 * args.clients  # the warm-up's and the timed run's
         else:
             run_clients(args, port, shop, tally)
@@ -955,14 +753,6 @@ def main(argv=None) -> None:
     finally:
         for child in (process, worker, redis):
             stop(child)
-        if args.keep:
-            say(f"Kept {folder} and database {name}")
-        else:
-            from django.db import connections
-
-            connections.close_all()
-            database_drop(args.database_url, name)
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The two commands of the README, with nothing but Python 3.11+ on the machine.
 
-    python3 scripts/dev.py start   # install, migrate, seed the demo, serve on 127.0.0.1:8000
-    python3 scripts/dev.py test    # install, run the whole test suite (extra args go to pytest)
+    python3 scripts/dev.py start  # install, migrate, seed the demo, serve on :8000
+    python3 scripts/dev.py test   # install, run the whole suite (args go to pytest)
 
 Both create `.venv` beside this folder and install the pinned requirements into
 it; a later run reinstalls only when a requirements file has changed.
@@ -34,7 +34,7 @@ def run(*args: str | Path, env: dict | None = None) -> None:
 
 def install(requirements: str) -> None:
     """Create the virtualenv and install `requirements` unless already done."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (an older python3 may run this)
         sys.exit("Python 3.11 or newer is needed; this is " + sys.version.split()[0])
     if not PYTHON.exists():
         say(f"Creating a virtualenv in {VENV}")

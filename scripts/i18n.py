@@ -2,7 +2,7 @@
 """Refresh the translation catalogues and compile them.
 
     .venv/bin/python scripts/i18n.py            # extract, derive, compile
-    .venv/bin/python scripts/i18n.py --missing  # list zh-Hant strings still to translate
+    .venv/bin/python scripts/i18n.py --missing  # zh-Hant strings left to translate
 
 zh-Hant (`locale/zh_Hant/LC_MESSAGES/django.po`) is the catalogue people edit.
 zh-Hans is derived from it with OpenCC's Taiwan→mainland phrase conversion
@@ -31,13 +31,26 @@ def catalogue(lang: str) -> Path:
 
 def manage(*args: str) -> None:
     subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, check=True, env={"DEBUG": "1", "PATH": "/usr/bin:/bin"}
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        check=True,
+        env={"DEBUG": "1", "PATH": "/usr/bin:/bin"},
     )
 
 
 def extract() -> None:
     ignores = [f"--ignore={p}" for p in IGNORE]
-    manage("makemessages", "-l", "zh_Hant", "-l", "zh_Hans", "-l", "en", "--no-obsolete", *ignores)
+    manage(
+        "makemessages",
+        "-l",
+        "zh_Hant",
+        "-l",
+        "zh_Hans",
+        "-l",
+        "en",
+        "--no-obsolete",
+        *ignores,
+    )
 
 
 def derive() -> None:
@@ -51,7 +64,9 @@ def derive() -> None:
         if source is None or not source.translated():
             continue
         entry.msgstr = converter.convert(source.msgstr)
-        entry.msgstr_plural = {k: converter.convert(v) for k, v in source.msgstr_plural.items()}
+        entry.msgstr_plural = {
+            k: converter.convert(v) for k, v in source.msgstr_plural.items()
+        }
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
     hans.save()

@@ -22,7 +22,9 @@ SECRET_KEY = env(
     "SECRET_KEY",
     default="insecure-development-key-only-for-debug" if DEBUG else environ.Env.NOTSET,
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -117,7 +119,10 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -216,7 +221,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly"
+    ],
     "DEFAULT_PAGINATION_CLASS": "shop.core.api.ShopPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -251,7 +258,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Shop seams (DESIGN §3) -------------------------------------------------
 # The class that answers "who is buying, what may they see, what do they pay".
-SHOPPER_CONTEXT_CLASS = env("SHOPPER_CONTEXT_CLASS", default="shop.core.shopper.PublicShopper")
+SHOPPER_CONTEXT_CLASS = env(
+    "SHOPPER_CONTEXT_CLASS", default="shop.core.shopper.PublicShopper"
+)
 
 # --- Catalogue --------------------------------------------------------------
 CATALOG_PAGE_SIZE = env.int("CATALOG_PAGE_SIZE", default=20)
@@ -265,7 +274,9 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -297,5 +308,7 @@ ATM_BANK_ACCOUNT = {
     "holder": env("ATM_ACCOUNT_HOLDER", default="檜木生活有限公司"),
 }
 # Shared secret of the hosted card page's signed notifications (sandbox in the demo).
-PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default="sandbox-secret-change-me")
+PAYMENT_SANDBOX_SECRET = env(
+    "PAYMENT_SANDBOX_SECRET", default="sandbox-secret-change-me"
+)
 PAYMENT_NOTIFICATION_MAX_AGE_SECONDS = 300

@@ -47,7 +47,9 @@ def test_a_worker_makes_the_thumbnail_of_an_uploaded_image(worker):
         return bool(image.thumbnail) and bool(image.display)
 
     assert wait_for(has_renditions), "the worker did not make the renditions"
-    assert ProductImage.objects.get(pk=image.pk).thumbnail.name.startswith("products/thumbs/")
+    assert ProductImage.objects.get(pk=image.pk).thumbnail.name.startswith(
+        "products/thumbs/"
+    )
 
 
 def test_a_worker_sends_the_order_email(worker):

@@ -30,6 +30,7 @@ from shop.accounts.services import (
     user_email_sync,
 )
 from shop.accounts.validators import normalize_phone
+from shop.core.admin import ReadOnlyAdminMixin
 
 ADDRESS_FIELDS = (
     "recipient_name",
@@ -115,7 +116,7 @@ class AddressInline(admin.TabularInline):
     show_change_link = True
 
 
-class ConsentRecordInline(admin.TabularInline):
+class ConsentRecordInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The consent history, as it happened; nobody edits it."""
 
     model = ConsentRecord
@@ -124,15 +125,6 @@ class ConsentRecordInline(admin.TabularInline):
     extra = 0
     can_delete = False
     ordering = ("-recorded_at", "-id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -337,7 +329,7 @@ class AddressAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The consent history of all customers, for audits; read-only."""
 
     list_display = ("recorded_at", "user", "channel", "granted", "source")
@@ -346,12 +338,3 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__name")
     date_hierarchy = "recorded_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

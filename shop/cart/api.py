@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +17,7 @@ from shop.cart.serializers import (
     CartSerializer,
 )
 from shop.cart.storage import CartRef
-from shop.checkout.selectors import shipping_method_get
+from shop.checkout.selectors import shipping_method_named
 
 SHIPPING_PARAMETER = OpenApiParameter(
     name="shipping",
@@ -31,11 +29,7 @@ SHIPPING_PARAMETER = OpenApiParameter(
 
 
 def _cart_response(request, code=status.HTTP_200_OK, shipping_code: str = ""):
-    method = shipping_method_get(code=shipping_code) if shipping_code else None
-    if shipping_code and method is None:
-        raise ValidationError(
-            {"shipping": [_("Choose a shipping method from the list.")]}
-        )
+    method = shipping_method_named(code=shipping_code, field="shipping")
     summary = cart_summary(
         shopper=request.shopper,
         cart=CartRef.for_request(request),

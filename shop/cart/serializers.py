@@ -1,10 +1,9 @@
 """API shapes of the cart."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shop.checkout.serializers import MONEY_SCHEMA, QuoteSerializer
-from shop.core.money import money_round
+from shop.checkout.serializers import QuoteSerializer
+from shop.core.api import MoneyAmountField
 
 
 class CartLineSerializer(serializers.Serializer):
@@ -16,8 +15,10 @@ class CartLineSerializer(serializers.Serializer):
     options = serializers.CharField(source="variant.options_label")
     quantity = serializers.IntegerField()
     image = serializers.SerializerMethodField()
-    unit_price = serializers.SerializerMethodField()
-    subtotal = serializers.SerializerMethodField()
+    # Null for a line left out of the quote (`CartLineView.quote_line` is None):
+    # DRF answers None for an allow_null field whose dotted source stops at None.
+    unit_price = MoneyAmountField(source="quote_line.unit_price", allow_null=True)
+    subtotal = MoneyAmountField(source="quote_line.subtotal", allow_null=True)
     problem = serializers.CharField(
         help_text="Why this line cannot be bought as it is (sold out, only N left…)."
     )
@@ -29,20 +30,6 @@ class CartLineSerializer(serializers.Serializer):
         request = self.context.get("request")
         url = image.thumbnail_url
         return request.build_absolute_uri(url) if request is not None else url
-
-    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
-    def get_unit_price(self, line):
-        if line.quote_line is None:
-            return None
-        price = line.quote_line.unit_price
-        return str(money_round(price.amount, price.currency))
-
-    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
-    def get_subtotal(self, line):
-        if line.quote_line is None:
-            return None
-        subtotal = line.quote_line.subtotal
-        return str(money_round(subtotal.amount, subtotal.currency))
 
 
 class CartSerializer(serializers.Serializer):

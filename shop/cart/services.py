@@ -44,13 +44,17 @@ def sellable_variants(*, shopper, variant_ids) -> dict[int, Variant]:
     }
 
 
-def _variant_for_cart(*, shopper, variant_id) -> Variant:
+def _clean_variant_id(variant_id) -> int:
     try:
-        variant_id = int(variant_id)
+        return int(variant_id)
     except (TypeError, ValueError):
         raise CartError(
             _("Choose a product option."), field="variant", code="invalid"
         ) from None
+
+
+def _variant_for_cart(*, shopper, variant_id) -> Variant:
+    variant_id = _clean_variant_id(variant_id)
     variant = sellable_variants(shopper=shopper, variant_ids=[variant_id]).get(
         variant_id
     )
@@ -131,12 +135,7 @@ def cart_set_quantity(*, shopper, cart: CartRef, variant_id, quantity) -> int:
     variant no longer for sale, so a shopper can clean up their cart.
     """
     quantity = _clean_quantity(quantity, minimum=0)
-    try:
-        variant_id = int(variant_id)
-    except (TypeError, ValueError):
-        raise CartError(
-            _("Choose a product option."), field="variant", code="invalid"
-        ) from None
+    variant_id = _clean_variant_id(variant_id)
     db_cart = storage.member_cart_lock(cart.user) if cart.is_member else None
     in_cart = storage.stored_items(cart).get(variant_id, 0)
     if not in_cart:
@@ -153,12 +152,7 @@ def cart_set_quantity(*, shopper, cart: CartRef, variant_id, quantity) -> int:
 @transaction.atomic
 def cart_remove(*, cart: CartRef, variant_id) -> None:
     """Take a line out of the cart; removing a line that is not there is a no-op."""
-    try:
-        variant_id = int(variant_id)
-    except (TypeError, ValueError):
-        raise CartError(
-            _("Choose a product option."), field="variant", code="invalid"
-        ) from None
+    variant_id = _clean_variant_id(variant_id)
     storage.stored_set(cart, variant_id, 0)
 
 

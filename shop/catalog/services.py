@@ -90,7 +90,9 @@ def variant_save(
         else:
             variant.save(update_fields=_VARIANT_FIELDS_BUT_STOCK)
         if stock is not None:
-            stock_set(variant=variant, stock=stock, actor=actor, note=note, reason=reason)
+            stock_set(
+                variant=variant, stock=stock, actor=actor, note=note, reason=reason
+            )
     return variant
 
 

@@ -1,4 +1,4 @@
-"""Stock changes: conditional updates that never go below zero, each with a ledger row."""
+"""Stock changes: conditional updates that never go below zero, each ledgered."""
 
 from collections.abc import Mapping
 
@@ -67,7 +67,7 @@ def stock_take(
 def stock_return(
     *, items: Mapping[int, int], reason: str, reference: str, actor=None
 ) -> bool:
-    """Put `items` back into stock once per (reason, reference); False if already done."""
+    """Put `items` back once per (reason, reference); False if that was done already."""
     try:
         with transaction.atomic():
             for variant_id in sorted(items):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from shop.checkout.models import PaymentNotification, ShippingMethod
+from shop.core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(ShippingMethod)
@@ -21,7 +22,7 @@ class ShippingMethodAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentNotification)
-class PaymentNotificationAdmin(admin.ModelAdmin):
+class PaymentNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A read-only ledger of what providers told the shop."""
 
     list_display = [
@@ -39,12 +40,3 @@ class PaymentNotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["order", "payment"]
     show_full_result_count = False
     date_hierarchy = "received_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -23,7 +23,11 @@ from shop.cart.storage import CartRef
 from shop.checkout.errors import NotificationRejected, PaymentError
 from shop.checkout.payments import payment_gateway, payment_gateways
 from shop.checkout.payments.services import payment_notification_process
-from shop.checkout.selectors import shipping_method_get, shipping_methods_active
+from shop.checkout.selectors import (
+    shipping_method_get,
+    shipping_method_named,
+    shipping_methods_active,
+)
 from shop.checkout.serializers import (
     NotificationResultSerializer,
     OrderCreateSerializer,
@@ -38,6 +42,7 @@ from shop.checkout.services import (
     idempotency_key_validate,
     order_place,
     quote_for_items,
+    shipping_address_values,
     shipping_validate,
 )
 from shop.core.api import paginated_response
@@ -78,12 +83,10 @@ class QuoteApi(APIView):
     def post(self, request):
         serializer = QuoteRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        code = serializer.validated_data.get("shipping_method") or ""
-        method = shipping_method_get(code=code)
-        if code and method is None:
-            raise ValidationError(
-                {"shipping_method": [_("Choose a shipping method from the list.")]}
-            )
+        method = shipping_method_named(
+            code=serializer.validated_data.get("shipping_method") or "",
+            field="shipping_method",
+        )
         items, _cart = _items_of(serializer.validated_data, request)
         quote = quote_for_items(
             shopper=request.shopper, items=items, shipping_method=method
@@ -169,14 +172,7 @@ class OrderCreateApi(APIView):
                 raise ValidationError(
                     {"address_id": [_("Choose an address of your book.")]}
                 )
-            address_values.update(
-                recipient_name=address.recipient_name,
-                recipient_phone=address.phone,
-                postal_code=address.postal_code,
-                city=address.city,
-                district=address.district,
-                street=address.street,
-            )
+            address_values.update(shipping_address_values(address))
         shipping = shipping_validate(method=method, contact=contact, **address_values)
         items, cart = _items_of(data, request)
         order = order_place(

@@ -46,7 +46,7 @@ DEFAULTS = [
 
 
 def shipping_methods_ensure_defaults(*, model=None) -> None:
-    """Create any default method that is missing (by code); edited ones are left alone."""
+    """Create each default method missing by code; edited ones are left alone."""
     if model is None:
         from shop.checkout.models import ShippingMethod as model
     for values in DEFAULTS:

@@ -15,7 +15,12 @@ from shop.accounts.validators import display_phone
 from shop.checkout.errors import CheckoutError
 from shop.checkout.payments import payment_gateways
 from shop.checkout.selectors import shipping_methods_active
-from shop.checkout.services import Contact, contact_validate, shipping_validate
+from shop.checkout.services import (
+    Contact,
+    contact_validate,
+    shipping_address_values,
+    shipping_validate,
+)
 from shop.core.money import format_money
 
 PHONE_HELP = _("A Taiwan mobile such as 0912-345-678, or an international number.")
@@ -215,15 +220,7 @@ class AddressForm(forms.Form):
         if self.errors:
             return cleaned
         if not self.wants_new:
-            address = self.addresses[cleaned["address"]]
-            values = {
-                "recipient_name": address.recipient_name,
-                "recipient_phone": address.phone,
-                "postal_code": address.postal_code,
-                "city": address.city,
-                "district": address.district,
-                "street": address.street,
-            }
+            values = shipping_address_values(self.addresses[cleaned["address"]])
         else:
             values = {
                 "recipient_name": cleaned.get("recipient_name", ""),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
+from shop.checkout.errors import CheckoutError
 from shop.checkout.models import ShippingMethod
 from shop.orders.models import Order, OrderAdjustment, Payment
 
@@ -18,6 +20,22 @@ def shipping_method_get(*, code: str | None) -> ShippingMethod | None:
     if not code:
         return None
     return shipping_methods_active().filter(code=code).first()
+
+
+def shipping_method_named(*, code: str, field: str) -> ShippingMethod | None:
+    """The active method with this code; None when no code is given.
+
+    A code naming no active method raises `CheckoutError` on `field`: a client
+    that asked for a method is told so rather than quoted without shipping.
+    """
+    method = shipping_method_get(code=code)
+    if code and method is None:
+        raise CheckoutError(
+            _("Choose a shipping method from the list."),
+            field=field,
+            code="invalid_shipping_method",
+        )
+    return method
 
 
 def shipping_method_chosen(*, code: str | None, methods=None) -> ShippingMethod | None:

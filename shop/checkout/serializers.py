@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shop.core.api import MoneyAmountField
+from shop.core.api import DecimalMoneyAmountField, MoneyAmountField
 from shop.core.money import money_round
-
-MONEY_SCHEMA = {
-    "type": "string",
-    "format": "decimal",
-    "pattern": r"^-?\d+(\.\d+)?$",
-    "example": "1280",
-}
-
-
-@extend_schema_field(MONEY_SCHEMA)
-class OrderMoneyField(serializers.Field):
-    """An order's (or line's) amount as a string, rounded to the order currency."""
-
-    def __init__(self, *, currency_from: str = "currency", **kwargs):
-        kwargs["read_only"] = True
-        self.currency_from = currency_from
-        super().__init__(**kwargs)
-
-    def get_attribute(self, instance):
-        currency = instance
-        for part in self.currency_from.split("."):
-            currency = getattr(currency, part)
-        return getattr(instance, self.source), currency
-
-    def to_representation(self, value):
-        amount, currency = value
-        return str(money_round(amount, currency))
 
 
 class ItemSerializer(serializers.Serializer):
@@ -105,23 +77,12 @@ class ShippingMethodSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField()
     description = serializers.CharField()
-    fee = serializers.SerializerMethodField()
-    free_shipping_threshold = serializers.SerializerMethodField()
+    fee = DecimalMoneyAmountField(currency_from=None)
+    free_shipping_threshold = DecimalMoneyAmountField(
+        currency_from=None, allow_null=True
+    )
     needs_address = serializers.BooleanField()
     needs_store = serializers.BooleanField()
-
-    @extend_schema_field(MONEY_SCHEMA)
-    def get_fee(self, method) -> str:
-        return str(money_round(method.fee, settings.SHOP_CURRENCY))
-
-    @extend_schema_field({**MONEY_SCHEMA, "nullable": True})
-    def get_free_shipping_threshold(self, method) -> str | None:
-        threshold = method.free_shipping_threshold
-        return (
-            None
-            if threshold is None
-            else str(money_round(threshold, settings.SHOP_CURRENCY))
-        )
 
 
 class PaymentMethodSerializer(serializers.Serializer):
@@ -178,15 +139,15 @@ class OrderLineOutSerializer(serializers.Serializer):
     product_title = serializers.CharField()
     variant_label = serializers.CharField()
     quantity = serializers.IntegerField()
-    unit_price = OrderMoneyField(currency_from="order.currency")
-    subtotal = OrderMoneyField(currency_from="order.currency")
+    unit_price = DecimalMoneyAmountField(currency_from="order.currency")
+    subtotal = DecimalMoneyAmountField(currency_from="order.currency")
 
 
 class OrderAdjustmentOutSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     kind = serializers.CharField()
-    amount = OrderMoneyField(currency_from="order.currency")
+    amount = DecimalMoneyAmountField(currency_from="order.currency")
 
 
 class InstructionSerializer(serializers.Serializer):
@@ -209,10 +170,10 @@ class OrderPlacedSerializer(serializers.Serializer):
     payment_method = serializers.CharField()
     shipping_method = serializers.CharField(source="shipping_method_code")
     currency = serializers.CharField()
-    subtotal = OrderMoneyField()
-    discount_total = OrderMoneyField()
-    shipping_total = OrderMoneyField()
-    total = OrderMoneyField()
+    subtotal = DecimalMoneyAmountField()
+    discount_total = DecimalMoneyAmountField()
+    shipping_total = DecimalMoneyAmountField()
+    total = DecimalMoneyAmountField()
     lines = serializers.SerializerMethodField()
     adjustments = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()

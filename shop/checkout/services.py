@@ -111,6 +111,22 @@ def contact_validate(*, email: str, name: str, phone: str) -> Contact:
     )
 
 
+def shipping_address_values(address) -> dict[str, str]:
+    """An address-book entry as the keyword arguments of `shipping_validate`.
+
+    Every door that ships to a saved address (checkout pages, API) passes it
+    through here, so the entry is checked again exactly like a typed address.
+    """
+    return {
+        "recipient_name": address.recipient_name,
+        "recipient_phone": address.phone,
+        "postal_code": address.postal_code,
+        "city": address.city,
+        "district": address.district,
+        "street": address.street,
+    }
+
+
 def shipping_validate(
     *,
     method: ShippingMethod | None,

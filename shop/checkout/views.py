@@ -43,6 +43,7 @@ from shop.checkout.services import (
     ShippingDetails,
     contact_validate,
     order_place,
+    shipping_address_values,
     shipping_validate,
 )
 from shop.orders.models import Payment
@@ -106,14 +107,7 @@ def _shipping_from_state(request, state, contact, method) -> ShippingDetails:
         if user is not None and address_id:
             address = address_list(user=user).filter(pk=address_id).first()
             if address is not None:
-                values = {
-                    "recipient_name": address.recipient_name,
-                    "recipient_phone": address.phone,
-                    "postal_code": address.postal_code,
-                    "city": address.city,
-                    "district": address.district,
-                    "street": address.street,
-                }
+                values = shipping_address_values(address)
         elif user is None:
             values = dict(state.get("address") or {})
     elif method.needs_store:

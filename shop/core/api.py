@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shop.core.errors import ShopError
-from shop.core.money import money_round
+from shop.core.money import Money, money_round
 
 
 def _query_int(request, name: str, *, maximum: int | None = None) -> int | None:
@@ -142,3 +143,37 @@ class MoneyDisplayField(serializers.Field):
 
     def to_representation(self, value):
         return str(value)
+
+
+class _DecimalWithCurrency:
+    """Reads a Decimal column and gives the field it is mixed into a `Money`.
+
+    Model rows store amounts as bare Decimals beside a currency column (an
+    order and its lines) or in the shop's currency (shipping fees), so the
+    currency is found by following `currency_from`, a dotted path from the
+    same object, or is the shop's when `currency_from` is None. A missing
+    amount stays None (shown as null).
+    """
+
+    def __init__(self, *, currency_from: str | None = "currency", **kwargs):
+        self.currency_from = currency_from
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        amount = super().get_attribute(instance)
+        if amount is None:
+            return None
+        if self.currency_from is None:
+            return Money(amount, settings.SHOP_CURRENCY)
+        currency = instance
+        for part in self.currency_from.split("."):
+            currency = getattr(currency, part)
+        return Money(amount, currency)
+
+
+class DecimalMoneyAmountField(_DecimalWithCurrency, MoneyAmountField):
+    """`MoneyAmountField` for a Decimal column (see `_DecimalWithCurrency`)."""
+
+
+class DecimalMoneyDisplayField(_DecimalWithCurrency, MoneyDisplayField):
+    """`MoneyDisplayField` for a Decimal column (see `_DecimalWithCurrency`)."""

@@ -10,7 +10,9 @@ class ShopError(Exception):
 
     default_message = ""
 
-    def __init__(self, message: str = "", *, field: str | None = None, code: str = "invalid"):
+    def __init__(
+        self, message: str = "", *, field: str | None = None, code: str = "invalid"
+    ):
         self.message = str(message or self.default_message)
         self.field = field
         self.code = code

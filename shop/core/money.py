@@ -11,7 +11,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 
 # Minor units as charged; TWD is whole dollars in practice though ISO lists two.
-CURRENCY_DECIMALS = {"TWD": 0, "JPY": 0, "KRW": 0, "USD": 2, "CNY": 2, "HKD": 2, "EUR": 2}
+CURRENCY_DECIMALS = {
+    "TWD": 0,
+    "JPY": 0,
+    "KRW": 0,
+    "USD": 2,
+    "CNY": 2,
+    "HKD": 2,
+    "EUR": 2,
+}
 CURRENCY_SYMBOLS = {
     "TWD": "NT$",
     "USD": "US$",

@@ -39,7 +39,9 @@ class VariantPrice:
 
     @property
     def is_discounted(self) -> bool:
-        return self.compare_at is not None and self.price.amount < self.compare_at.amount
+        return (
+            self.compare_at is not None and self.price.amount < self.compare_at.amount
+        )
 
 
 class PricedVariant(Protocol):
@@ -63,8 +65,10 @@ class ShopperContext(Protocol):
     def restrict_products(self, products: QuerySet) -> QuerySet:
         """Narrow an already-published product queryset to what this shopper may see."""
 
-    def price_variants(self, variants: Iterable[PricedVariant]) -> dict[Any, VariantPrice]:
-        """Prices for many variants at once, keyed by variant pk; no query per variant."""
+    def price_variants(
+        self, variants: Iterable[PricedVariant]
+    ) -> dict[Any, VariantPrice]:
+        """Prices of many variants at once, by variant pk; no query per variant."""
 
 
 class PublicShopper:
@@ -88,7 +92,9 @@ class PublicShopper:
     def restrict_products(self, products: QuerySet) -> QuerySet:
         return products
 
-    def price_variants(self, variants: Iterable[PricedVariant]) -> dict[Any, VariantPrice]:
+    def price_variants(
+        self, variants: Iterable[PricedVariant]
+    ) -> dict[Any, VariantPrice]:
         prices = {}
         for variant in variants:
             list_price = Money(variant.price, variant.currency)
@@ -104,7 +110,8 @@ class PublicShopper:
 
 
 def shopper_context_class() -> type:
-    # import_string caches the module; reading the setting each time lets tests override it.
+    # import_string caches the module; reading the setting each time lets tests
+    # override it.
     return import_string(settings.SHOPPER_CONTEXT_CLASS)
 
 

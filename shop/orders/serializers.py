@@ -2,20 +2,13 @@
 
 from rest_framework import serializers
 
-from shop.core.api import MoneyAmountField, MoneyDisplayField
+from shop.core.api import (
+    DecimalMoneyAmountField,
+    DecimalMoneyDisplayField,
+    MoneyAmountField,
+    MoneyDisplayField,
+)
 from shop.orders.status import OrderStatus, PaymentStatus
-
-
-class _OrderMoney(MoneyAmountField):
-    """An order's Decimal column as a string in the order's currency."""
-
-    def get_attribute(self, instance):
-        return instance.money(super().get_attribute(instance))
-
-
-class _OrderMoneyDisplay(MoneyDisplayField):
-    def get_attribute(self, instance):
-        return instance.money(super().get_attribute(instance))
 
 
 class OrderListSerializer(serializers.Serializer):
@@ -28,8 +21,8 @@ class OrderListSerializer(serializers.Serializer):
     placed_at = serializers.DateTimeField()
     item_count = serializers.IntegerField(allow_null=True)
     currency = serializers.CharField()
-    total = _OrderMoney()
-    total_display = _OrderMoneyDisplay(source="total")
+    total = DecimalMoneyAmountField()
+    total_display = DecimalMoneyDisplayField(source="total")
     url = serializers.SerializerMethodField()
 
     def get_url(self, order) -> str:

@@ -45,7 +45,9 @@ def test_member_buys_with_cash_on_delivery_and_store_pickup(
         expect(page.locator(".messages")).to_be_visible()
 
     page.goto(live_server.url + "/cart/")
-    expect(page.locator(".cart-line, .cart-lines tr, [data-cart-line]")).to_have_count(2)
+    expect(page.locator(".cart-line, .cart-lines tr, [data-cart-line]")).to_have_count(
+        2
+    )
     screenshot("checkout-cart")
 
     page.get_by_role("link", name=re.compile("結帳|Check out")).click()

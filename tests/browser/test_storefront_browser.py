@@ -1,4 +1,4 @@
-"""A shopper on a phone: home page, a category, a filter, a product, another language."""
+"""A shopper on a phone: home, a category, a filter, a product, another language."""
 
 import json
 import re
@@ -39,7 +39,9 @@ def test_shopper_browses_filters_opens_a_product_and_switches_language(
 
     in_stock.first.locator("a").first.click()
     expect(page).to_have_url(re.compile(r"/p/[^/]+/$"))
-    product_data = json.loads(page.locator('script[type="application/ld+json"]').first.inner_text())
+    product_data = json.loads(
+        page.locator('script[type="application/ld+json"]').first.inner_text()
+    )
     assert product_data["@type"] == "Product"
     expect(page.locator("h1")).to_have_text(product_data["name"])
     expect(page.locator(".variant-picker")).to_be_visible()

@@ -5,14 +5,12 @@ both make theirs the default: the partial unique index would turn the loser
 into an IntegrityError (a 500). The services lock the customer's row first.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from shop.accounts.models import Address
 from shop.accounts.services import address_create, address_set_default
 from shop.accounts.tests.factories import UserFactory
+from shop.core.tests.concurrency import run_together_split
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,30 +24,9 @@ TAIPEI = {
 }
 
 
-def _run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_concurrent_first_addresses_make_one_default(on_postgres):
     user = UserFactory()
-    errors = _run_together(
+    _results, errors = run_together_split(
         *[
             (lambda n=n: address_create(user=user, **{**TAIPEI, "street": f"{n}號"}))
             for n in range(4)
@@ -65,7 +42,7 @@ def test_concurrent_default_switches_leave_one_default(on_postgres):
     addresses = [
         address_create(user=user, **{**TAIPEI, "street": f"{n}號"}) for n in range(4)
     ]
-    errors = _run_together(
+    _results, errors = run_together_split(
         *[(lambda a=a: address_set_default(address=a)) for a in addresses]
     )
     assert errors == []

@@ -96,5 +96,7 @@ def product_with_variants(n_variants=1, **kwargs):
     """A published product with `n_variants` variants priced 1280, 1380, …"""
     product = ProductFactory(**kwargs)
     for i in range(n_variants):
-        VariantFactory(product=product, price=Decimal(1280 + 100 * i), option1=f"選項{i}")
+        VariantFactory(
+            product=product, price=Decimal(1280 + 100 * i), option1=f"選項{i}"
+        )
     return product

@@ -11,14 +11,6 @@ URL = "/api/categories/"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _cold_category_cache():
-    # The category tree is cached; each test starts from the database.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def client():
     return APIClient(headers={"Accept-Language": "en"})

@@ -2,7 +2,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,13 +22,6 @@ from shop.catalog.tests.factories import (
 from shop.catalog.tests.test_api_products import MEMBER_SHOPPER
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _cold_category_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -53,13 +52,6 @@ class MemberShopper(PublicShopper):
             )
             for pk, price in prices.items()
         }
-
-
-@pytest.fixture(autouse=True)
-def _cold_category_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 """Races on PostgreSQL: real threads, each with its own database connection."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from shop.catalog.models import StockMovement, Variant
 from shop.catalog.tests.factories import VariantFactory
@@ -15,34 +13,10 @@ from shop.checkout.payments.services import payment_notification_process
 from shop.checkout.services import Contact
 from shop.checkout.tests.helpers import new_key, place
 from shop.core.shopper import PublicShopper
+from shop.core.tests.concurrency import run_together
 from shop.orders.models import Order, Payment, PaymentEvent
 
 pytestmark = pytest.mark.postgres
-
-
-def run_together(*jobs):
-    """Start every job at the same moment; return each one's result or exception."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def buyer(number):

@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.filter
 def money(value, currency=None):
-    """`{{ price|money }}` → `NT$1,280`, for a Money or a bare amount in the shop currency."""
+    """`{{ price|money }}` → `NT$1,280`: a Money, or an amount in the shop currency."""
     if value is None or value == "":
         return ""
     if isinstance(value, Money):

@@ -28,12 +28,17 @@ def _manage(*args, extra_env):
     env.update(extra_env, DJANGO_SETTINGS_MODULE="shop.settings")
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
 def test_check_deploy_passes_with_the_production_environment():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", extra_env=PRODUCTION_ENV)
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", extra_env=PRODUCTION_ENV
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

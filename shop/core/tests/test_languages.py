@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 def test_the_shop_default_is_traditional_chinese_in_taipei():
     assert shop_settings.LANGUAGE_CODE == "zh-hant"
     assert shop_settings.TIME_ZONE == "Asia/Taipei"
-    assert [code for code, _name in live_settings.LANGUAGES] == ["zh-hant", "zh-hans", "en"]
+    assert [code for code, _name in live_settings.LANGUAGES] == [
+        "zh-hant",
+        "zh-hans",
+        "en",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -24,7 +28,9 @@ def test_the_shop_default_is_traditional_chinese_in_taipei():
         ("en-GB", "en", "Cart"),
     ],
 )
-def test_pages_come_in_the_visitors_language(client, settings, accept_language, lang, cart_label):
+def test_pages_come_in_the_visitors_language(
+    client, settings, accept_language, lang, cart_label
+):
     settings.LANGUAGE_CODE = "zh-hant"
     response = client.get(reverse("catalog:home"), HTTP_ACCEPT_LANGUAGE=accept_language)
     html = response.content.decode()

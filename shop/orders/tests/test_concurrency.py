@@ -6,14 +6,13 @@ second caller see the first one's result, so stock comes back once and a paid
 order is never cancelled by the sweep.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from shop.catalog.models import StockMovement, Variant
+from shop.core.tests.concurrency import run_together_split
 from shop.orders import services
 from shop.orders.errors import IllegalTransition
 from shop.orders.models import Order, OrderEvent
@@ -24,27 +23,6 @@ from shop.orders.tests.factories import order_with_lines
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 def test_two_concurrent_cancels_restock_once(on_postgres):
     order = order_with_lines()
 
@@ -53,7 +31,7 @@ def test_two_concurrent_cancels_restock_once(on_postgres):
             order=Order.objects.get(pk=order.pk), reason="race"
         )
 
-    results, errors = _run_together(cancel, cancel, cancel)
+    results, errors = run_together_split(cancel, cancel, cancel)
 
     assert len(results) == 1
     assert len(errors) == 2
@@ -79,7 +57,7 @@ def test_payment_racing_the_unpaid_sweep_leaves_a_consistent_order(on_postgres):
     def sweep():
         return services.order_cancel_unpaid(order=Order.objects.get(pk=order.pk))
 
-    _results, errors = _run_together(pay, sweep)
+    _results, errors = run_together_split(pay, sweep)
 
     order.refresh_from_db()
     payment = order.payments.get()
@@ -105,7 +83,7 @@ def test_two_concurrent_mark_paid_pay_once(on_postgres):
     def pay():
         return services.order_mark_paid(order=Order.objects.get(pk=order.pk))
 
-    results, errors = _run_together(pay, pay)
+    results, errors = run_together_split(pay, pay)
 
     assert len(results) == 1
     assert [type(error) for error in errors] == [IllegalTransition]

@@ -1,36 +1,22 @@
-"""Writes that fill the database with the demo shop (and take it out again).
+"""Seeding the demo catalogue: categories, brands, attributes, products.
 
-Every seed function creates what is missing and leaves what exists alone:
-categories, brands and attributes by slug, products by slug (their variants
-only with them), users by email. Running the seed twice therefore changes
-nothing, and a merchant's edits to demo rows survive a second run.
-
-Rows are written with `bulk_create` in batches, so a benchmark-sized shop
-(2,000 products, 10,000 shoppers) seeds in seconds. Bulk writes skip model
-`save()`, so the derived data the services of other apps keep is written here
-too: a stock ledger row per stocked variant (the ledger must add up to the
-stock), search documents (through `catalog.services.products_saved`) and
-picture renditions (through `catalog.images.render_renditions`).
+Products come with their variants, stock (and its ledger rows), attribute
+values and pictures; search documents are refreshed once at the end.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop.accounts.models import Address, ConsentRecord, User
 from shop.catalog.models import (
     Attribute,
     AttributeValue,
@@ -41,9 +27,8 @@ from shop.catalog.models import (
     StockMovement,
     Variant,
 )
-from shop.catalog.services import product_image_files_delete, products_saved
+from shop.catalog.services import products_saved
 from shop.core.errors import ShopError
-from shop.core.roles import CUSTOMER_SERVICE, MERCHANT, RETURNS_STAFF
 from shop.demo.data.attributes import ATTRIBUTES
 from shop.demo.data.catalog import BRANDS, TOP_CATEGORIES
 from shop.demo.images import PATTERNS, PoolPicture, pool_picture
@@ -52,43 +37,10 @@ from shop.demo.plan import (
     PlannedProduct,
     catalogue_plan,
     leaf_image_keys,
-    shopper_plan,
 )
+from shop.demo.services.batches import BATCH_SIZE, Progress, batches, no_progress
 
-DEMO_PASSWORD = "demo1234"
-BATCH_SIZE = 500
 STOCK_REFERENCE = "seed_demo"
-
-# (email, name, role group, superuser)
-STAFF = (
-    ("merchant@example.com", "林美君", MERCHANT, True),
-    ("service@example.com", "陳怡安", CUSTOMER_SERVICE, False),
-    ("returns@example.com", "王建志", RETURNS_STAFF, False),
-)
-
-Progress = Callable[[int], object]
-
-
-def _no_progress(_done: int) -> None:
-    return None
-
-
-def _batches(items: Sequence, size: int = BATCH_SIZE):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-@functools.cache
-def demo_password_hash() -> str:
-    """The hash of the demo password, made once and shared by every demo user.
-
-    Hashing is deliberately slow (hundreds of milliseconds), so hashing it per
-    user would make 10,000 shoppers take an hour.
-    """
-    return make_password(DEMO_PASSWORD)
-
-
-# --- Catalogue ------------------------------------------------------------------
 
 
 @dataclass
@@ -325,7 +277,7 @@ def _create_images(pairs, pool: dict[ImageKey, PoolPicture]) -> int:
 
 
 def demo_catalogue_seed(
-    *, products: int, progress: Progress = _no_progress
+    *, products: int, progress: Progress = no_progress
 ) -> CatalogueSeedResult:
     """Create the demo catalogue's first `products` products and all it needs.
 
@@ -339,7 +291,7 @@ def demo_catalogue_seed(
     result = CatalogueSeedResult()
     planned = catalogue_plan(products)
     existing = set()
-    for batch in _batches([plan.slug for plan in planned]):
+    for batch in batches([plan.slug for plan in planned]):
         existing.update(
             Product.objects.filter(slug__in=batch).values_list("slug", flat=True)
         )
@@ -352,7 +304,7 @@ def demo_catalogue_seed(
         leaves = _seed_categories(result)
         brands = _seed_brands()
         attribute_values = _seed_attributes()
-        for batch in _batches(missing):
+        for batch in batches(missing):
             _create_products(
                 batch,
                 leaves=leaves,
@@ -365,165 +317,3 @@ def demo_catalogue_seed(
             progress(len(batch))
         products_saved(product_ids=result.product_ids)
     return result
-
-
-# --- People ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StaffLogin:
-    email: str
-    role: str
-    created: bool
-
-
-def demo_staff_seed() -> list[StaffLogin]:
-    """The merchant (a superuser) and one staff user per role, password demo1234.
-
-    Existing users keep their password and details; they are only put back
-    into their role group.
-    """
-    groups = {
-        group.name: group
-        for group in Group.objects.filter(name__in=[s[2] for s in STAFF])
-    }
-    missing = {role for _e, _n, role, _s in STAFF} - set(groups)
-    if missing:
-        raise ShopError(
-            _("The staff role groups are missing (%(groups)s); run migrate first.")
-            % {"groups": ", ".join(sorted(missing))}
-        )
-    logins = []
-    with transaction.atomic():
-        for email, name, role, superuser in STAFF:
-            user, created = User.objects.get_or_create(
-                email=email,
-                defaults={
-                    "name": name,
-                    "password": demo_password_hash,  # hashed only if created
-                    "is_staff": True,
-                    "is_superuser": superuser,
-                },
-            )
-            user.groups.add(groups[role])
-            EmailAddress.objects.get_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
-            logins.append(StaffLogin(email=email, role=role, created=created))
-    return logins
-
-
-def demo_shoppers_seed(*, customers: int, progress: Progress = _no_progress) -> int:
-    """Create shoppers member1@example.com … member<customers>@example.com.
-
-    Each has a name, a Taiwan mobile number, usually a birthday, one or two
-    addresses, marketing consents with their history, and a verified email
-    address for allauth. Returns how many were created.
-    """
-    if customers < 0:
-        raise ShopError(
-            _("The number of customers cannot be negative."), field="customers"
-        )
-    existing = set(
-        User.objects.filter(email__startswith="member", email__endswith="@example.com")
-        .values_list("email", flat=True)
-        .iterator()
-    )
-    planned = [plan for plan in shopper_plan(customers) if plan.email not in existing]
-    progress(customers - len(planned))
-    now = timezone.now()
-    with transaction.atomic():
-        for batch in _batches(planned, 1000):
-            _create_shoppers(batch, password_hash=demo_password_hash(), now=now)
-            progress(len(batch))
-    return len(planned)
-
-
-def _create_shoppers(batch, *, password_hash: str, now: datetime.datetime) -> None:
-    users = User.objects.bulk_create(
-        User(
-            email=plan.email,
-            name=plan.name,
-            phone=plan.phone,
-            birthday=plan.birthday,
-            birthday_set_at=now - plan.joined_ago if plan.birthday else None,
-            accepts_email_marketing=plan.accepts_email_marketing,
-            email_marketing_changed_at=(
-                now - plan.joined_ago if plan.accepts_email_marketing else None
-            ),
-            accepts_sms_marketing=plan.accepts_sms_marketing,
-            sms_marketing_changed_at=(
-                now - plan.joined_ago if plan.accepts_sms_marketing else None
-            ),
-            password=password_hash,
-            date_joined=now - plan.joined_ago,
-        )
-        for plan in batch
-    )
-    pairs = list(zip(batch, users, strict=True))
-    EmailAddress.objects.bulk_create(
-        EmailAddress(user=user, email=user.email, verified=True, primary=True)
-        for _plan, user in pairs
-    )
-    # Consents given at signup, as `accounts.services.user_consent_set` records them.
-    ConsentRecord.objects.bulk_create(
-        ConsentRecord(
-            user=user,
-            channel=channel,
-            granted=True,
-            source="signup",
-            recorded_at=user.date_joined,
-        )
-        for plan, user in pairs
-        for channel, granted in (
-            (ConsentRecord.Channel.EMAIL, plan.accepts_email_marketing),
-            (ConsentRecord.Channel.SMS, plan.accepts_sms_marketing),
-        )
-        if granted
-    )
-    Address.objects.bulk_create(
-        Address(
-            user=user,
-            recipient_name=address.recipient_name,
-            phone=address.phone,
-            postal_code=address.postal_code,
-            city=address.city,
-            district=address.district,
-            street=address.street,
-            is_default=address.is_default,
-        )
-        for plan, user in pairs
-        for address in plan.addresses
-    )
-
-
-# --- Reset ----------------------------------------------------------------------
-
-DEMO_SHOPPER_EMAIL_REGEX = r"^member[0-9]+@example\.com$"
-
-
-def demo_data_reset() -> tuple[int, int]:
-    """Delete the demo products (every product in a demo category) and shoppers.
-
-    Categories, brands, attributes and staff users stay, so a following seed
-    reuses them. Picture files are deleted once the transaction commits.
-    Returns (products deleted, shoppers deleted).
-    """
-    slugs = [top.slug for top in TOP_CATEGORIES] + [
-        leaf.slug for top in TOP_CATEGORIES for leaf in top.leaves
-    ]
-    with transaction.atomic():
-        products = Product.objects.filter(category__slug__in=slugs)
-        product_image_files_delete(
-            images=ProductImage.objects.filter(product__in=products).only(
-                "image", "thumbnail", "display"
-            )
-        )
-        product_count = products.count()
-        products.delete()
-        shoppers = User.objects.filter(
-            email__regex=DEMO_SHOPPER_EMAIL_REGEX, is_staff=False
-        )
-        shopper_count = shoppers.count()
-        shoppers.delete()
-    return product_count, shopper_count
