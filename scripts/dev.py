@@ -56,7 +56,7 @@ def start() -> None:
     say("Migrating the database")
     run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
     say("Seeding the demo shop (safe to repeat)")
-    run(PYTHON, "manage.py", "seed_demo", env=env)
+    run(PYTHON, "manage.py", "seed_demo", "--verbosity", "0", env=env)
     base = f"http://{HOST}:{PORT}"
     print(
         f"""

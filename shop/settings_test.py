@@ -14,6 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_WORKER_TESTS")
 MEDIA_ROOT = tempfile.mkdtemp(prefix="shop-test-media-")
+# WhiteNoise warns about a missing STATIC_ROOT; tests serve static files via finders.
+STATIC_ROOT = tempfile.mkdtemp(prefix="shop-test-static-")
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
