@@ -291,7 +291,7 @@ def order_mark_delivered(*, order: Order, actor=None, note: str = "") -> Order:
     return _refresh(order, locked)
 
 
-def order_complete(*, order: Order, now=None) -> Order:
+def order_complete(*, order: Order, actor=None, now=None) -> Order:
     """Close a delivered order once its cooling-off period has passed.
 
     Before that the shopper may still return it without reason, so an early
@@ -312,7 +312,9 @@ def order_complete(*, order: Order, now=None) -> Order:
                     ),
                 }
             )
-        locked = order_status_change(order=locked, to_status=OrderStatus.COMPLETED)
+        locked = order_status_change(
+            order=locked, to_status=OrderStatus.COMPLETED, actor=actor
+        )
         signals.order_completed.send(sender=Order, order=locked)
     return _refresh(order, locked)
 

@@ -62,6 +62,10 @@ TRANSITION_ACTIONS = {
             "%(n)d order marked delivered.", "%(n)d orders marked delivered.", n
         ),
     ),
+    "complete": (
+        services.order_complete,
+        lambda n: ngettext("%(n)d order completed.", "%(n)d orders completed.", n),
+    ),
 }
 
 ShipFormSet = formset_factory(AdminShipForm, extra=0)
@@ -107,6 +111,7 @@ class OrderAdmin(admin.ModelAdmin):
         "start_processing",
         "ship",
         "mark_delivered",
+        "complete",
         "cancel",
         "print_packing_slips",
         "export_csv",
@@ -268,6 +273,12 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark delivered"), permissions=["change"])
     def mark_delivered(self, request, queryset):
         self._transition(request, queryset, "mark_delivered")
+
+    @admin.action(
+        description=_("Complete (after the cooling-off period)"), permissions=["change"]
+    )
+    def complete(self, request, queryset):
+        self._transition(request, queryset, "complete")
 
     def _intermediate(self, request, queryset, *, action, template, title, context):
         return TemplateResponse(
@@ -475,6 +486,8 @@ class OrderAdmin(admin.ModelAdmin):
             buttons.append(("ship", gettext("Ship"), True))
         if order_can_move(status, OrderStatus.DELIVERED):
             buttons.append(("mark_delivered", gettext("Mark delivered"), False))
+        if order_can_move(status, OrderStatus.COMPLETED):
+            buttons.append(("complete", gettext("Complete"), False))
         if order_can_move(status, OrderStatus.CANCELLED):
             buttons.append(("cancel", gettext("Cancel and restock"), True))
         return buttons

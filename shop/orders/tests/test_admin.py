@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from shop.accounts.tests.factories import StaffFactory
 from shop.catalog.models import StockMovement
@@ -229,6 +231,24 @@ def test_deliver_action(client, merchant):
     assert status(order) == S.DELIVERED
     assert order.payments.get().status == P.PAID
     assert texts(response) == ["1 order marked delivered."]
+
+
+def test_complete_action_waits_for_the_cooling_off_period(client, merchant):
+    early = order_with_lines(payment_method="cod", status=S.DELIVERED)
+    early.delivered_at = timezone.now() - timedelta(days=2)
+    early.save(update_fields=["delivered_at"])
+    due = order_with_lines(payment_method="cod", status=S.DELIVERED)
+    due.delivered_at = timezone.now() - timedelta(days=8)
+    due.save(update_fields=["delivered_at"])
+
+    response = act(client, "complete", [early, due])
+
+    assert (status(early), status(due)) == (S.DELIVERED, S.COMPLETED)
+    event = OrderEvent.objects.get(order=due, to_status=S.COMPLETED)
+    assert event.actor_id == merchant.pk
+    refused, done = texts(response)
+    assert refused.startswith(f"Order {early.number} is in its cooling-off period")
+    assert done == "1 order completed."
 
 
 def test_cancel_action_restocks(client, merchant):
