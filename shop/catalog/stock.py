@@ -3,7 +3,8 @@
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from shop.catalog.models import StockMovement, Variant
@@ -121,3 +122,22 @@ def stock_set(
             actor=actor,
         )
     variant.stock = stock
+
+
+def stock_differences() -> list[tuple[int, str, int, int]]:
+    """Variants whose stock is not the sum of their ledger rows:
+    (variant id, SKU, stock, ledger sum), in id order; empty when all agree."""
+    ledger = (
+        StockMovement.objects.filter(variant=OuterRef("pk"))
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum("delta"))
+        .values("total")
+    )
+    rows = (
+        Variant.objects.annotate(ledger=Coalesce(Subquery(ledger), 0))
+        .exclude(stock=F("ledger"))
+        .order_by("pk")
+        .values_list("pk", "sku", "stock", "ledger")
+    )
+    return list(rows)
