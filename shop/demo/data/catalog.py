@@ -1,8 +1,13 @@
 """The demo catalogue: the category tree in menu order, and the brands."""
 
 from shop.demo.data.apparel import APPAREL
-from shop.demo.data.food import COFFEE, SNACKS, TEA
-from shop.demo.data.living import BAGS, HOME, SKINCARE, STATIONERY
+from shop.demo.data.bags import BAGS
+from shop.demo.data.coffee import COFFEE
+from shop.demo.data.home import HOME
+from shop.demo.data.skincare import SKINCARE
+from shop.demo.data.snacks import SNACKS
+from shop.demo.data.stationery import STATIONERY
+from shop.demo.data.tea import TEA
 
 TOP_CATEGORIES = (COFFEE, TEA, SKINCARE, APPAREL, HOME, SNACKS, STATIONERY, BAGS)
 
