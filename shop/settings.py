@@ -203,8 +203,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {"signup": "shop.accounts.forms.SignupForm"}
 ACCOUNT_ADAPTER = "shop.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "shop.accounts.adapters.SocialAccountAdapter"
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# A social login never takes over an existing account by matching its email:
+# not every provider verifies addresses. Members link providers from /account/.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 # Provider keys live in the database (admin → Social applications), never in code.
 SOCIALACCOUNT_PROVIDERS = {
     "line": {"SCOPE": ["profile", "openid", "email"]},

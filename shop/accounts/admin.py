@@ -127,6 +127,16 @@ class ConsentRecordInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ("-recorded_at", "-id")
 
 
+def _manages_staff(user: User) -> bool:
+    return user.is_superuser or user.has_perm("auth.change_group")
+
+
+def _may_edit_account(user: User, account: User) -> bool:
+    if account.is_superuser:
+        return user.is_superuser
+    return not account.is_staff or _manages_staff(user)
+
+
 @admin.register(User)
 class CustomerAdmin(UserAdmin):
     form = CustomerChangeForm
@@ -219,6 +229,29 @@ class CustomerAdmin(UserAdmin):
     def get_inlines(self, request, obj):
         # The add page asks for the login only, like Django's user admin.
         return self.inlines if obj is not None else []
+
+    def get_readonly_fields(self, request, obj=None):
+        # Changing a customer's profile must not hand out back-office rights:
+        # only who manages staff (groups) grants them, and only a superuser
+        # makes another.
+        fields = [*super().get_readonly_fields(request, obj)]
+        if not _manages_staff(request.user):
+            fields += ["is_staff", "groups", "user_permissions"]
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        # The password and email of a staff account are a way into the back
+        # office: customer service changes customers, not colleagues.
+        if obj is not None and not _may_edit_account(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not _may_edit_account(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.display(description=_("mobile phone"), ordering="phone")
     def phone_display(self, obj: User) -> str:

@@ -4,13 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shop.cart.selectors import variant_for_options
+from shop.cart.services import MAX_ID
 
 
 class AddToCartForm(forms.Form):
     """A variant by id, or a product with its option values (the page's radios)."""
 
-    variant = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    product = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    variant = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    product = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     option1 = forms.CharField(required=False, max_length=50)
     option2 = forms.CharField(required=False, max_length=50)
     quantity = forms.IntegerField(
@@ -45,5 +50,7 @@ class AddToCartForm(forms.Form):
 
 
 class CartLineForm(forms.Form):
-    variant = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    variant = forms.IntegerField(
+        min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=0, required=False)

@@ -19,6 +19,9 @@ from shop.catalog.models import Variant
 from shop.catalog.selectors import products_visible
 
 LONG_PRODUCT_FIELDS = ("description", "size_guide", "search_document")
+# The largest id a row can have (a 64-bit primary key); the databases refuse to
+# even compare a column with a larger number.
+MAX_ID = 2**63 - 1
 
 
 def max_line_quantity() -> int:
@@ -46,11 +49,18 @@ def sellable_variants(*, shopper, variant_ids) -> dict[int, Variant]:
 
 def _clean_variant_id(variant_id) -> int:
     try:
-        return int(variant_id)
+        variant_id = int(variant_id)
     except (TypeError, ValueError):
         raise CartError(
             _("Choose a product option."), field="variant", code="invalid"
         ) from None
+    if not 1 <= variant_id <= MAX_ID:
+        raise CartError(
+            _("Sorry, this product is no longer available."),
+            field="variant",
+            code="unavailable",
+        )
+    return variant_id
 
 
 def _variant_for_cart(*, shopper, variant_id) -> Variant:

@@ -40,7 +40,7 @@ class ShippingFeeAdjuster:
             Adjustment(
                 code="shipping",
                 label=_("Shipping (%(method)s)") % {"method": method.name},
-                amount=Money(method.fee, quote.currency),
+                amount=Money(method.fee, quote.currency).rounded(),
                 kind=AdjustmentKind.SHIPPING,
                 data={"method": method.code},
             )

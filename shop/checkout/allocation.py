@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from shop.core.money import currency_decimals
+from shop.core.money import currency_decimals, money_round
 
 
 def allocate_proportionally(
@@ -12,14 +12,16 @@ def allocate_proportionally(
 
     Largest remainder: every key gets the floor of its exact share, then the
     units left over go one each to the keys with the largest remainders (ties
-    to the earlier key), so the shares always sum to `amount` exactly.
+    to the earlier key), so the shares always sum to `amount` (rounded by
+    `money_round`) exactly.
     NT$100 over three equal lines gives 34, 33, 33.
     """
     if not weights:
         return {}
     unit = Decimal(1).scaleb(-currency_decimals(currency))
     sign = -1 if amount < 0 else 1
-    units_total = int((abs(amount) / unit).to_integral_value())
+    # An amount finer than the minor unit is first rounded by the shop's one rule.
+    units_total = int(money_round(abs(amount), currency) / unit)
     total_weight = sum(weights.values())
     if total_weight <= 0:
         # Nothing to weigh by (all lines free): share evenly.

@@ -289,3 +289,7 @@ class StoreForm(forms.Form):
 
 class PlaceOrderForm(forms.Form):
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    # The total on the button the shopper pressed: the order is placed only for it.
+    total = forms.DecimalField(
+        max_digits=14, decimal_places=2, required=False, widget=forms.HiddenInput
+    )

@@ -34,11 +34,13 @@ class QuoteLine:
 
     @property
     def unit_price(self) -> Money:
-        return self.price.price
+        # Rounded to what the currency is charged in (whole NT$), so the unit
+        # price shown, the line totals and the amount charged all agree.
+        return self.price.price.rounded()
 
     @property
     def subtotal(self) -> Money:
-        return self.price.price * self.quantity
+        return self.unit_price * self.quantity
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shop.cart.services import MAX_ID
 from shop.core.api import DecimalMoneyAmountField, MoneyAmountField
 from shop.core.money import money_round
 
@@ -112,7 +113,11 @@ class OrderCreateSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True)
     shipping_method = serializers.CharField()
     address_id = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Members: an address of their book."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Members: an address of their book.",
     )
     recipient_name = serializers.CharField(required=False, allow_blank=True)
     recipient_phone = serializers.CharField(required=False, allow_blank=True)

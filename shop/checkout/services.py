@@ -23,7 +23,12 @@ from django.utils.translation import gettext as _
 
 from shop.accounts.regions import TAIWAN_CITY_NAMES
 from shop.accounts.validators import normalize_phone, normalize_tw_postal_code
-from shop.cart.services import cart_clear, max_line_quantity, sellable_variants
+from shop.cart.services import (
+    MAX_ID,
+    cart_clear,
+    max_line_quantity,
+    sellable_variants,
+)
 from shop.cart.storage import CartRef
 from shop.catalog.models import StockMovement
 from shop.catalog.stock import OutOfStock, stock_take
@@ -224,6 +229,16 @@ def _clean_items(items: Mapping[int, int]) -> dict[int, int]:
             raise CheckoutError(
                 _("The order contains an invalid item."), field="items"
             ) from None
+        if not 1 <= variant_id <= MAX_ID:
+            # No such row can exist; the database would refuse to look it up.
+            raise CheckoutError(
+                _(
+                    "An item in your cart is no longer available. "
+                    "Please review your cart."
+                ),
+                field="items",
+                code="unavailable",
+            )
         if not 1 <= quantity <= max_line_quantity():
             raise CheckoutError(
                 _("Enter a quantity from 1 to %(maximum)d.")

@@ -312,6 +312,18 @@ def review(request):
     except PaymentError as error:
         return _follow(request, _Redirect(reverse("checkout:start"), error.message))
     if request.method == "POST" and form.is_valid():
+        shown = form.cleaned_data.get("total")
+        if shown is not None and shown != summary.quote.total.amount:
+            # The cart or a price changed (another tab, the merchant) since the
+            # page was shown: never charge other than the total on the button.
+            messages.error(
+                request,
+                _(
+                    "Your order has changed since you reviewed it. "
+                    "Please check the total and place it again."
+                ),
+            )
+            return redirect("checkout:review")
         try:
             order = order_place(
                 shopper=request.shopper,
@@ -342,7 +354,10 @@ def review(request):
         "checkout/review.html",
         {
             "form": PlaceOrderForm(
-                initial={"idempotency_key": secrets.token_urlsafe(24)}
+                initial={
+                    "idempotency_key": secrets.token_urlsafe(24),
+                    "total": summary.quote.total.amount,
+                }
             ),
             "summary": summary,
             "quote": summary.quote,

@@ -28,11 +28,15 @@ def guest_order_grant(request, *, order: Order) -> None:
 
 
 def _detail_context(order: Order) -> dict:
+    summary = selectors.order_summary(order=order)
+    # The account the shopper was told at placement (stored on the payment); the
+    # merchant may have changed the setting since.
+    bank = summary.payment.data.get("bank") if summary.payment is not None else None
     return {
         "order": order,
-        "summary": selectors.order_summary(order=order),
+        "summary": summary,
         "timeline": selectors.order_timeline(order=order),
-        "bank": getattr(settings, "ATM_BANK_ACCOUNT", {}),
+        "bank": bank or getattr(settings, "ATM_BANK_ACCOUNT", {}),
     }
 
 

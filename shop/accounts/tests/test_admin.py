@@ -296,3 +296,85 @@ def test_address_autocomplete_finds_customers(admin_client):
     assert [r["text"] for r in response.json()["results"]] == [
         User.objects.get(email="mei@example.com").name
     ]
+
+
+def _staff_with_role(role: str) -> User:
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True)
+    user.groups.set(Group.objects.filter(name=role))
+    return user
+
+
+def test_customer_service_cannot_grant_itself_back_office_rights(client):
+    from django.contrib.auth.models import Group
+
+    from shop.core.roles import CUSTOMER_SERVICE
+
+    agent = _staff_with_role(CUSTOMER_SERVICE)
+    customer = UserFactory()
+    client.force_login(agent)
+    everything = [group.pk for group in Group.objects.all()]
+
+    own = client.post(
+        reverse("admin:accounts_user_change", args=[agent.pk]),
+        _change_data(agent, is_staff="on", is_superuser="on", groups=everything),
+    )
+    other = client.post(
+        reverse("admin:accounts_user_change", args=[customer.pk]),
+        _change_data(customer, name="新名字", is_staff="on", is_superuser="on"),
+    )
+
+    agent.refresh_from_db()
+    customer.refresh_from_db()
+    assert own.status_code == 403
+    assert agent.is_superuser is False
+    assert list(agent.groups.values_list("name", flat=True)) == [CUSTOMER_SERVICE]
+    assert other.status_code == 302
+    assert customer.name == "新名字"
+    assert customer.is_staff is False
+    assert customer.is_superuser is False
+
+
+def test_customer_service_cannot_reset_a_superusers_password(client):
+    from shop.core.roles import CUSTOMER_SERVICE
+
+    client.force_login(_staff_with_role(CUSTOMER_SERVICE))
+    boss = User.objects.create_superuser(email="boss@example.com", password="x")
+
+    page = client.get(reverse("admin:auth_user_password_change", args=[boss.pk]))
+    post = client.post(
+        reverse("admin:auth_user_password_change", args=[boss.pk]),
+        {"password1": "taken-over-1", "password2": "taken-over-1"},
+    )
+
+    boss.refresh_from_db()
+    assert page.status_code == 403
+    assert post.status_code == 403
+    assert boss.check_password("x") is True
+
+
+def test_merchant_manages_staff_but_cannot_make_a_superuser(client):
+    from django.contrib.auth.models import Group
+
+    from shop.core.roles import CUSTOMER_SERVICE, MERCHANT
+
+    merchant = _staff_with_role(MERCHANT)
+    colleague = UserFactory()
+    client.force_login(merchant)
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[colleague.pk]),
+        _change_data(
+            colleague,
+            is_staff="on",
+            is_superuser="on",
+            groups=[Group.objects.get(name=CUSTOMER_SERVICE).pk],
+        ),
+    )
+
+    colleague.refresh_from_db()
+    assert response.status_code == 302
+    assert colleague.is_staff is True
+    assert colleague.is_superuser is False
+    assert list(colleague.groups.values_list("name", flat=True)) == [CUSTOMER_SERVICE]

@@ -223,3 +223,14 @@ def test_the_login_receiver_ignores_requests_without_a_session(member):
     request = RequestFactory().get("/")
     user_logged_in.send(sender=type(member), request=request, user=member)
     assert not CartLine.objects.exists()
+
+
+@pytest.mark.parametrize("variant_id", [10**20, -(10**20)])
+def test_ids_beyond_64_bits_are_refused_as_unavailable(any_cart, variant_id):
+    cart, shopper = any_cart
+    with pytest.raises(CartError) as add:
+        services.cart_add(shopper=shopper, cart=cart, variant_id=variant_id)
+    with pytest.raises(CartError) as remove:
+        services.cart_remove(cart=cart, variant_id=variant_id)
+    assert (add.value.code, remove.value.code) == ("unavailable", "unavailable")
+    assert add.value.message == "Sorry, this product is no longer available."

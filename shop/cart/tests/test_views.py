@@ -284,3 +284,29 @@ def test_the_include_posts_a_single_variant_by_id(client, home_delivery):
         "cart/_add_to_cart.html", context, request=page.wsgi_request
     )
     assert f'name="variant" value="{variant.pk}"' in html
+
+
+@pytest.mark.parametrize("field", ["variant", "product"])
+def test_add_with_an_id_beyond_64_bits_is_a_form_error_not_a_crash(
+    client, home_delivery, field
+):
+    response = client.post("/cart/add/", {field: str(10**20)}, follow=True)
+    assert response.redirect_chain == [("/cart/", 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Ensure this value is less than or equal to 9223372036854775807."
+    ]
+    assert _cart_of(client) == {}
+
+
+def test_remove_with_an_id_beyond_64_bits_for_a_member_is_a_form_error(
+    client, home_delivery, member
+):
+    variant = VariantFactory(stock=9)
+    client.force_login(member)
+    client.post("/cart/add/", {"variant": variant.pk})
+    response = client.post("/cart/remove/", {"variant": str(10**20)}, follow=True)
+    assert response.redirect_chain == [("/cart/", 302)]
+    assert [str(m) for m in response.context["messages"]][-1] == (
+        "Ensure this value is less than or equal to 9223372036854775807."
+    )
+    assert stored_items(CartRef(user=member)) == {variant.pk: 1}

@@ -84,6 +84,8 @@ class HostedGateway(BaseGateway):
                 int(data["timestamp"]), tz=datetime.UTC
             )
             amount = Decimal(str(data["amount"]))
+            if not amount.is_finite():
+                raise ValueError("amount is not a number")
             status = str(data["status"])
             notice = Notification(
                 notification_id=str(data["id"])[:100],
@@ -101,6 +103,7 @@ class HostedGateway(BaseGateway):
             TypeError,
             InvalidOperation,
             OverflowError,
+            OSError,  # fromtimestamp of a year the platform cannot represent
         ) as exc:
             raise NotificationRejected(
                 _("The notification could not be read."), code="malformed"

@@ -51,3 +51,10 @@ def test_zero_value_lines_share_evenly_and_no_lines_gives_nothing():
         "b": Decimal(2),
     }
     assert allocate_proportionally(Decimal("5"), {}, "TWD") == {}
+
+
+def test_an_amount_finer_than_the_minor_unit_is_rounded_half_up_first():
+    shares = allocate_proportionally(
+        Decimal("10.5"), {"a": Decimal(1), "b": Decimal(1)}, "TWD"
+    )
+    assert shares == {"a": Decimal(6), "b": Decimal(5)}

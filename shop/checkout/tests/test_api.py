@@ -216,6 +216,11 @@ def test_members_order_from_their_cart_and_address_book(
         "/api/checkout/orders/", {**body, "address_id": other.pk}, format="json"
     )
     assert refused.json() == {"address_id": ["Choose an address of your book."]}
+    beyond = api_client.post(
+        "/api/checkout/orders/", {**body, "address_id": 10**20}, format="json"
+    )
+    assert beyond.status_code == 400
+    assert list(beyond.json()) == ["address_id"]
 
     response = api_client.post(
         "/api/checkout/orders/", {**body, "address_id": address.pk}, format="json"

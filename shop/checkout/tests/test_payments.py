@@ -102,6 +102,8 @@ def test_a_replayed_notice_is_refused_and_changes_nothing(api_client, gateway, o
         "stale",
         "future",
         "malformed",
+        "not_a_number",
+        "year_out_of_range",
         "missing_signature",
     ],
 )
@@ -130,6 +132,14 @@ def test_badly_signed_or_stale_notices_are_refused_and_change_nothing(
     elif tamper == "malformed":
         body = b'{"id": "n-2", "status": "paid"}'
         signature = gateway.sign(body)
+    elif tamper == "not_a_number":
+        body = body.replace(f'"amount":"{payment.amount}"'.encode(), b'"amount":"sNaN"')
+        signature = gateway.sign(body)
+    elif tamper == "year_out_of_range":
+        body = gateway.notice_body(
+            payment=payment, status="paid", notification_id="n-2", timestamp=10**15
+        )
+        signature = gateway.sign(body)
     elif tamper == "missing_signature":
         signature = " "
     before = snapshot(order)
@@ -144,6 +154,8 @@ def test_badly_signed_or_stale_notices_are_refused_and_change_nothing(
         "stale": "stale",
         "future": "stale",
         "malformed": "malformed",
+        "not_a_number": "malformed",
+        "year_out_of_range": "malformed",
     }[tamper]
     assert response.json()["code"] == expected
     assert snapshot(order) == before

@@ -331,6 +331,44 @@ def test_empty_or_silly_items_are_refused(shipping_methods, items, message):
     assert error.value.message == message
 
 
+def test_a_price_in_cents_is_frozen_and_charged_as_the_whole_dollars_shown(
+    shipping_methods,
+):
+    variant = VariantFactory(price=Decimal("99.50"), stock=5)
+    order = place(
+        shopper=PublicShopper(),
+        items={variant.pk: 3},
+        method=shipping_methods["store"],
+        payment_method="atm",
+    )
+    order.refresh_from_db()
+    line = order.lines.get()
+    assert (line.list_unit_price, line.unit_price, line.subtotal) == (
+        Decimal("99.50"),
+        Decimal("100.00"),
+        Decimal("300.00"),
+    )
+    assert (order.subtotal, order.total) == (Decimal("300.00"), Decimal("300.00"))
+    assert order.payments.get().amount == Decimal("300.00")
+
+
+@pytest.mark.parametrize("variant_id", [10**20, -(10**20)])
+def test_variant_ids_no_row_can_have_are_refused_as_unavailable(
+    shipping_methods, beans, variant_id
+):
+    with pytest.raises(CheckoutError) as error:
+        place(
+            shopper=PublicShopper(),
+            items={beans.pk: 1, variant_id: 1},
+            method=shipping_methods["home"],
+        )
+    assert (error.value.code, error.value.field) == ("unavailable", "items")
+    assert error.value.message == (
+        "An item in your cart is no longer available. Please review your cart."
+    )
+    assert not Order.objects.exists()
+
+
 def test_an_unknown_payment_method_or_a_bad_key_is_refused(shipping_methods, beans):
     with pytest.raises(CheckoutError) as error:
         place(

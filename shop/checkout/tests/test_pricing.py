@@ -43,6 +43,30 @@ def test_lines_are_priced_by_the_shopper_context(two_lines, member):
     assert members.total.amount == Decimal("1179")
 
 
+def test_prices_in_cents_are_charged_in_whole_dollars_as_shown(shipping_methods):
+    # The shop charges TWD in whole dollars: the lines show NT$100 each, so the
+    # total shown and charged must be NT$200 + shipping, never 199.00 or 199.50.
+    shipping_methods["home"].fee = Decimal("60.50")
+    items = [
+        (VariantFactory(price=Decimal("99.50")), 1),
+        (VariantFactory(price=Decimal("99.50")), 1),
+    ]
+    quote = quote_build(
+        shopper=PublicShopper(), items=items, shipping_method=shipping_methods["home"]
+    )
+    assert [line.unit_price.amount for line in quote.lines] == [
+        Decimal("100"),
+        Decimal("100"),
+    ]
+    assert [line.subtotal.amount for line in quote.lines] == [
+        Decimal("100"),
+        Decimal("100"),
+    ]
+    assert quote.subtotal.amount == Decimal("200")
+    assert quote.shipping_total.amount == Decimal("61")
+    assert quote.total.amount == Decimal("261")
+
+
 @pytest.mark.parametrize(
     ("code", "spent", "fee", "note"),
     [

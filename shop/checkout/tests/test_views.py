@@ -250,6 +250,40 @@ def test_stock_gone_between_review_and_placing_goes_back_to_the_cart(
     assert not Order.objects.exists()
 
 
+def test_the_order_is_placed_only_for_the_total_on_the_button(
+    client, shipping_methods, items
+):
+    fill_cart(client, items[:1])
+    client.post(
+        "/checkout/", {**GUEST, "shipping_method": "store", "payment_method": "cod"}
+    )
+    page = client.get("/checkout/review/")
+    form = page.context["form"]
+    key, total = form["idempotency_key"].value(), form["total"].value()
+    assert total == Decimal("480")
+    assert "Place order and pay NT$480" in page.content.decode()
+    # Another tab adds an item (or the merchant reprices) before the submit.
+    fill_cart(client, items[1:])
+    response = client.post(
+        "/checkout/review/", {"idempotency_key": key, "total": total}, follow=True
+    )
+    assert response.redirect_chain == [("/checkout/review/", 302)]
+    assert [str(m) for m in response.context["messages"]][-1] == (
+        "Your order has changed since you reviewed it. "
+        "Please check the total and place it again."
+    )
+    assert not Order.objects.exists()
+    # Placed for the total shown now.
+    form = response.context["form"]
+    assert form["total"].value() == Decimal("830")
+    response = client.post(
+        "/checkout/review/",
+        {"idempotency_key": form["idempotency_key"].value(), "total": "830"},
+    )
+    assert response.status_code == 302
+    assert Order.objects.get().total == Decimal("830")
+
+
 def test_member_picks_an_address_from_the_book_or_adds_one(
     client, shipping_methods, items, member
 ):
@@ -308,6 +342,21 @@ def test_the_confirmation_is_only_for_its_buyer(
     assert stranger.get(response.url).status_code == 404
     stranger.force_login(member)
     assert stranger.get(response.url).status_code == 404
+
+
+def test_the_confirmation_asks_for_the_total_in_the_orders_currency(
+    client, shipping_methods, db
+):
+    variant = VariantFactory(price=Decimal("12.50"), currency="USD", stock=5)
+    fill_cart(client, [variant])
+    client.post(
+        "/checkout/", {**GUEST, "shipping_method": "store", "payment_method": "card"}
+    )
+    client.post("/checkout/review/", {"idempotency_key": review_key(client)})
+    order = Order.objects.get()
+    assert (order.currency, order.total) == ("USD", Decimal("12.50"))
+    body = client.get(f"/checkout/done/{order.number}/").content.decode()
+    assert "Please pay US$12.50 by Credit card to confirm it." in body
 
 
 def test_review_shows_the_return_policy_and_a_fresh_key(

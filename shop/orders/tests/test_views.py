@@ -175,6 +175,23 @@ def test_atm_order_shows_how_to_pay(client, member):
     assert settings.ATM_BANK_ACCOUNT["account"] in body
 
 
+def test_atm_order_shows_the_account_stored_at_placement(client, member, settings):
+    order = order_with_lines(user=member, payment_method="atm")
+    told = {
+        "bank_code": "812",
+        "bank_name": "台新國際商業銀行",
+        "account": "20680100012345",
+        "holder": "咖啡小舖有限公司",
+    }
+    order.payments.update(data={"bank": told, "pay_by": "2026-11-25T00:00:00+08:00"})
+    settings.ATM_BANK_ACCOUNT = {**told, "account": "99990000111122"}
+
+    body = client.get(order.get_absolute_url()).content.decode()
+
+    assert "20680100012345" in body
+    assert "99990000111122" not in body
+
+
 # --- guest lookup ----------------------------------------------------------------
 
 
