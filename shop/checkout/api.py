@@ -20,6 +20,12 @@ from rest_framework.views import APIView
 from shop.accounts.selectors import address_list
 from shop.cart import storage
 from shop.cart.storage import CartRef
+from shop.checkout.details import (
+    contact_validate,
+    idempotency_key_validate,
+    shipping_address_values,
+    shipping_validate,
+)
 from shop.checkout.errors import NotificationRejected, PaymentError
 from shop.checkout.payments import payment_gateway, payment_gateways
 from shop.checkout.payments.services import payment_notification_process
@@ -37,14 +43,7 @@ from shop.checkout.serializers import (
     QuoteSerializer,
     ShippingMethodSerializer,
 )
-from shop.checkout.services import (
-    contact_validate,
-    idempotency_key_validate,
-    order_place,
-    quote_for_items,
-    shipping_address_values,
-    shipping_validate,
-)
+from shop.checkout.services import order_place, quote_for_items
 from shop.core.api import paginated_response
 from shop.orders.models import Order, Payment
 from shop.orders.status import PaymentStatus

@@ -12,15 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.accounts.regions import TAIWAN_CITIES
 from shop.accounts.validators import display_phone
-from shop.checkout.errors import CheckoutError
-from shop.checkout.payments import payment_gateways
-from shop.checkout.selectors import shipping_methods_active
-from shop.checkout.services import (
+from shop.checkout.details import (
     Contact,
     contact_validate,
     shipping_address_values,
     shipping_validate,
 )
+from shop.checkout.errors import CheckoutError
+from shop.checkout.payments import payment_gateways
+from shop.checkout.selectors import shipping_methods_active
 from shop.core.money import format_money
 
 PHONE_HELP = _("A Taiwan mobile such as 0912-345-678, or an international number.")

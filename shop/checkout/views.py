@@ -22,6 +22,12 @@ from shop.accounts.validators import display_phone
 from shop.cart.selectors import cart_summary
 from shop.cart.storage import CartRef
 from shop.checkout import session as checkout_session
+from shop.checkout.details import (
+    ShippingDetails,
+    contact_validate,
+    shipping_address_values,
+    shipping_validate,
+)
 from shop.checkout.errors import CheckoutError, NotificationRejected, PaymentError
 from shop.checkout.forms import (
     AddressForm,
@@ -39,13 +45,7 @@ from shop.checkout.selectors import (
     order_for_shopper,
     shipping_method_get,
 )
-from shop.checkout.services import (
-    ShippingDetails,
-    contact_validate,
-    order_place,
-    shipping_address_values,
-    shipping_validate,
-)
+from shop.checkout.services import order_place
 from shop.orders.models import Payment
 from shop.orders.services import order_payment_open
 from shop.orders.status import OrderStatus, PaymentStatus

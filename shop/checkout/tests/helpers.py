@@ -2,7 +2,8 @@
 
 import secrets
 
-from shop.checkout.services import Contact, order_place, shipping_validate
+from shop.checkout.details import Contact, shipping_validate
+from shop.checkout.services import order_place
 
 CONTACT = Contact(email="buyer@example.com", name="陳大文", phone="+886912345678")
 HOME_ADDRESS = {

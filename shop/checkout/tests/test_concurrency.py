@@ -6,11 +6,11 @@ import pytest
 
 from shop.catalog.models import StockMovement, Variant
 from shop.catalog.tests.factories import VariantFactory
+from shop.checkout.details import Contact
 from shop.checkout.errors import CheckoutError, NotificationRejected
 from shop.checkout.models import PaymentNotification
 from shop.checkout.payments import payment_gateway
 from shop.checkout.payments.services import payment_notification_process
-from shop.checkout.services import Contact
 from shop.checkout.tests.helpers import new_key, place
 from shop.core.shopper import PublicShopper
 from shop.core.tests.concurrency import run_together

@@ -9,9 +9,9 @@ from shop.cart import services as cart_services
 from shop.cart.storage import stored_items
 from shop.catalog.models import Product, StockMovement, Variant
 from shop.catalog.tests.factories import VariantFactory
+from shop.checkout.details import Contact, contact_validate, shipping_validate
 from shop.checkout.errors import CheckoutError
 from shop.checkout.payments.base import PaymentStart
-from shop.checkout.services import Contact, contact_validate, shipping_validate
 from shop.checkout.tests.helpers import CONTACT, new_key, place
 from shop.checkout.tests.shoppers import MemberPriceShopper
 from shop.checkout.tests.test_pricing import HundredOffAdjuster  # noqa: F401
