@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shop.cart",
     "shop.checkout",
     "shop.demo",
+    "loyalty",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Reads of the loyalty programme (see the modules for each subject)."""
