@@ -189,6 +189,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.orders.tasks.complete_cooled_off_orders",
         "schedule": crontab(minute=35, hour=4),
     },
+    # Points: released hourly once a cooling-off period ends; expired just
+    # after the shop's midnight (the instant lots expire); reminders after that.
+    "loyalty-release-due-points": {
+        "task": "loyalty.tasks.points.release_due_points",
+        "schedule": crontab(minute=20),
+    },
+    "loyalty-expire-due-points": {
+        "task": "loyalty.tasks.points.expire_due_points",
+        "schedule": crontab(minute=5, hour=0),
+    },
+    "loyalty-send-points-expiry-reminders": {
+        "task": "loyalty.tasks.points.send_points_expiry_reminders",
+        "schedule": crontab(minute=0, hour=10),
+    },
+    # Tiers: new tier rules take effect first, then expired tiers are renewed
+    # or dropped under the rules in force; warnings go out in the morning.
+    "loyalty-activate-due-tier-schemes": {
+        "task": "loyalty.tasks.tiers.activate_due_tier_schemes",
+        "schedule": crontab(minute=20, hour=0),
+    },
+    "loyalty-renew-or-downgrade-tiers": {
+        "task": "loyalty.tasks.tiers.renew_or_downgrade_tiers",
+        "schedule": crontab(minute=40, hour=0),
+    },
+    "loyalty-send-tier-expiry-warnings": {
+        "task": "loyalty.tasks.tiers.send_tier_expiry_warnings",
+        "schedule": crontab(minute=30, hour=9),
+    },
 }
 
 # --- Accounts (allauth) -----------------------------------------------------
@@ -262,7 +290,7 @@ SPECTACULAR_SETTINGS = {
 # --- Shop seams (DESIGN §3) -------------------------------------------------
 # The class that answers "who is buying, what may they see, what do they pay".
 SHOPPER_CONTEXT_CLASS = env(
-    "SHOPPER_CONTEXT_CLASS", default="shop.core.shopper.PublicShopper"
+    "SHOPPER_CONTEXT_CLASS", default="loyalty.shopper.LoyaltyShopper"
 )
 
 # --- Catalogue --------------------------------------------------------------
@@ -293,7 +321,11 @@ LOGGING = {
 }
 
 # --- Checkout (DESIGN §3: price adjusters run in this order) ----------------
-CHECKOUT_ADJUSTERS = ["shop.checkout.adjusters.ShippingFeeAdjuster"]
+CHECKOUT_ADJUSTERS = [
+    "loyalty.pricing_adjusters.MemberShippingFeeAdjuster",
+    # Points pay last, after shipping: they never pay more than is left.
+    "loyalty.adjusters.PointsRedemptionAdjuster",
+]
 # The statutory cooling-off period (鑑賞期) counts from delivery or pickup.
 COOLING_OFF_DAYS = env.int("COOLING_OFF_DAYS", default=7)
 RETURN_POLICY_VERSION = env("RETURN_POLICY_VERSION", default="2026-11")

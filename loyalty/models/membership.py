@@ -73,7 +73,10 @@ class QualifyingSpend(models.Model):
         Membership, on_delete=models.CASCADE, related_name="spend_rows"
     )
     order = models.ForeignKey(
-        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL,
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -110,22 +113,35 @@ class TierChange(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     from_tier = models.ForeignKey(
-        "loyalty.Tier", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("from"),
+        "loyalty.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("from"),
     )
     to_tier = models.ForeignKey(
-        "loyalty.Tier", on_delete=models.PROTECT, related_name="+",
+        "loyalty.Tier",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("to"),
     )
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     order = models.ForeignKey(
-        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL,
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("when"), db_index=True)
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PointsEntryKind(models.TextChoices):
@@ -24,7 +25,7 @@ class PointsEntryKind(models.TextChoices):
 
 
 class PointsLotStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("points", "Pending")
     AVAILABLE = "available", _("Available")
     EXPIRED = "expired", _("Expired")
     REVERSED = "reversed", _("Reversed")
@@ -43,11 +44,17 @@ class PointsLot(models.Model):
     available_at = models.DateTimeField(_("available from"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     order = models.ForeignKey(
-        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL,
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     order_line = models.ForeignKey(
-        "orders.OrderLine", null=True, blank=True, on_delete=models.SET_NULL,
+        "orders.OrderLine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reminded_on = models.DateField(null=True, blank=True, editable=False)
@@ -89,20 +96,34 @@ class PointsEntry(models.Model):
     points = models.IntegerField(_("points"), default=0)
     pending_points = models.IntegerField(_("pending points"), default=0)
     lot = models.ForeignKey(
-        PointsLot, null=True, blank=True, on_delete=models.PROTECT,
+        PointsLot,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="entries",
     )
     order = models.ForeignKey(
-        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("order"),
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("order"),
     )
     order_line = models.ForeignKey(
-        "orders.OrderLine", null=True, blank=True, on_delete=models.SET_NULL,
+        "orders.OrderLine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
     campaign = models.CharField(_("campaign"), max_length=60, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)

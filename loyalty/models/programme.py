@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -38,9 +38,7 @@ class LoyaltyProgramme(models.Model):
         help_text=_("e.g. 1 point for every NT$100 paid."),
         **MONEY,
     )
-    earn_on_shipping = models.BooleanField(
-        _("shipping earns points"), default=False
-    )
+    earn_on_shipping = models.BooleanField(_("shipping earns points"), default=False)
     earn_on_points_paid = models.BooleanField(
         _("the part paid with points earns points"), default=False
     )
@@ -77,8 +75,10 @@ class LoyaltyProgramme(models.Model):
         _("months until expiry"),
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
-        help_text=_("With “end of the month”: points earned in January 2027 with 12 "
-                    "months expire at the end of January 2028."),
+        help_text=_(
+            "With “end of the month”: points earned in January 2027 with 12 "
+            "months expire at the end of January 2028."
+        ),
     )
     expiry_month = models.PositiveSmallIntegerField(
         _("yearly expiry month"),
@@ -112,3 +112,12 @@ class LoyaltyProgramme(models.Model):
 
     def __str__(self):
         return str(_("Programme settings"))
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from loyalty.selectors.programme import programme_cache_clear
+
+        # Now for this process, and again once committed so that no request
+        # re-caches the old row in between.
+        programme_cache_clear()
+        transaction.on_commit(programme_cache_clear)

@@ -12,16 +12,18 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("90"))]
 
 
 class SchemeStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SCHEDULED = "scheduled", _("Scheduled")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("tier scheme", "Active")
     RETIRED = "retired", _("Retired")
 
 
@@ -101,7 +103,7 @@ class Tier(models.Model):
     )
     # Qualification (升等): any filled condition is enough, unless all are required.
     qualify_spend = models.DecimalField(
-        _("spend to qualify"), null=True, blank=True, **MONEY
+        _("spend to qualify"), null=True, blank=True, validators=NOT_NEGATIVE, **MONEY
     )
     qualify_orders = models.PositiveIntegerField(
         _("orders to qualify"), null=True, blank=True
@@ -123,19 +125,28 @@ class Tier(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     qualify_single_order = models.DecimalField(
-        _("or one order of at least"), null=True, blank=True, **MONEY
+        _("or one order of at least"),
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+        **MONEY,
     )
     # Retention (續會條件): spend during the tier's validity that keeps it.
     retain_spend = models.DecimalField(
         _("spend to keep the tier"),
         null=True,
         blank=True,
-        help_text=_("Spent while the tier is valid. Empty: the tier is renewed only "
-                    "by qualifying again."),
+        help_text=_(
+            "Spent while the tier is valid. Empty: the tier is renewed only "
+            "by qualifying again."
+        ),
+        validators=NOT_NEGATIVE,
         **MONEY,
     )
     validity = models.CharField(
-        _("valid"), max_length=20, choices=TierValidity.choices,
+        _("valid"),
+        max_length=20,
+        choices=TierValidity.choices,
         default=TierValidity.MONTHS,
     )
     validity_months = models.PositiveSmallIntegerField(
@@ -149,7 +160,7 @@ class Tier(models.Model):
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("90"))],
+        validators=PERCENT,
     )
     points_multiplier = models.DecimalField(
         _("points multiplier"),
@@ -163,17 +174,22 @@ class Tier(models.Model):
         null=True,
         blank=True,
         help_text=_("Empty: the shipping method's own threshold."),
+        validators=NOT_NEGATIVE,
         **MONEY,
     )
     # Used by member privileges (birthday gifts, member day, hidden listings).
     birthday_gift_amount = models.DecimalField(
-        _("birthday gift (shopping credit)"), default=Decimal("0"), **MONEY
+        _("birthday gift (shopping credit)"),
+        default=Decimal("0"),
+        validators=NOT_NEGATIVE,
+        **MONEY,
     )
     member_day_extra_percent = models.DecimalField(
         _("member-day extra discount (%)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),
+        validators=PERCENT,
     )
     hidden_listing_access = models.BooleanField(
         _("sees member-only listings"), default=False

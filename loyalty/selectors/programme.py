@@ -13,7 +13,9 @@ from loyalty.models import LoyaltyProgramme, SchemeStatus, Tier
 
 _PROGRAMME_KEY = "loyalty:programme"
 _TIERS_KEY = "loyalty:tiers"
-_TIMEOUT = 300
+# With a shared cache (Redis) a change reaches every worker at once; with the
+# per-process default it reaches the others within this many seconds.
+_TIMEOUT = 60
 
 
 def programme() -> LoyaltyProgramme:

@@ -23,9 +23,7 @@ def membership_ensure(*, user) -> Membership:
     base = tier_base()
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(
-                user=user, tier=base, tier_since=now
-            )
+            membership = Membership.objects.create(user=user, tier=base, tier_since=now)
             TierChange.objects.create(
                 membership=membership,
                 kind=TierChange.Kind.JOINED,

@@ -1,9 +1,9 @@
 """Members for the loyalty tests."""
 
-from shop.accounts.tests.factories import UserFactory
 from loyalty.models import Tier
 from loyalty.selectors.programme import tiers_active
 from loyalty.services.membership import membership_ensure
+from shop.accounts.tests.factories import UserFactory
 
 
 def member_create(**user_fields):

@@ -290,6 +290,9 @@ def _variant_data(variant, price):
             if price and price.is_discounted
             else ""
         ),
+        # Why the price differs (e.g. a member price) and a better price to get.
+        "price_label": price.label if price else "",
+        "teaser": price.teaser if price else "",
     }
 
 

@@ -88,7 +88,10 @@ class QuoteApi(APIView):
         )
         items, _cart = _items_of(serializer.validated_data, request)
         quote = quote_for_items(
-            shopper=request.shopper, items=items, shipping_method=method
+            shopper=request.shopper,
+            items=items,
+            shipping_method=method,
+            options=serializer.chosen_options(),
         )
         return Response(QuoteSerializer(quote).data)
 
@@ -183,6 +186,7 @@ class OrderCreateApi(APIView):
             idempotency_key=key,
             cart=cart,
             customer_note=data.get("customer_note", ""),
+            options=serializer.chosen_options(),
         )
         code = status.HTTP_201_CREATED if order.placed_just_now else status.HTTP_200_OK
         return self._respond(order, request, code)

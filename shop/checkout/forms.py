@@ -293,3 +293,16 @@ class PlaceOrderForm(forms.Form):
     total = forms.DecimalField(
         max_digits=14, decimal_places=2, required=False, widget=forms.HiddenInput
     )
+
+
+class CheckoutOptionForm(forms.Form):
+    """A choice an adjuster offers at review (e.g. paying with points).
+
+    `option` is the offer's key, `value` the shopper's answer; `remove` (or
+    an empty value) takes the choice back. The adjuster that made the offer
+    judges the value when the quote is built.
+    """
+
+    option = forms.SlugField(max_length=40)
+    value = forms.CharField(max_length=40, required=False)
+    remove = forms.BooleanField(required=False)

@@ -54,6 +54,22 @@ class Adjustment:
     data: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class CheckoutOffer:
+    """A choice an adjuster offers the shopper at checkout, e.g. paying with points.
+
+    The shopper's answer comes back as `options[key]` (checkout keeps it in
+    the session, the API takes it in the body) and reaches the adjusters in
+    `QuoteContext.options`. The review page renders `template_name` with
+    `offer`; `context` holds what that form shows and must be JSON-able, as
+    the API returns it too. Shop code knows no offer by name.
+    """
+
+    key: str
+    template_name: str
+    context: dict = field(default_factory=dict)
+
+
 @dataclass
 class QuoteContext:
     """What the shopper chose at checkout that adjusters may look at."""
@@ -70,6 +86,8 @@ class Quote:
     adjustments: list[Adjustment] = field(default_factory=list)
     # Hints for the shopper, e.g. "NT$120 more for free shipping".
     notes: list[str] = field(default_factory=list)
+    # Choices adjusters offer at checkout (see CheckoutOffer).
+    offers: list[CheckoutOffer] = field(default_factory=list)
 
     def _sum(self, amounts: Iterable[Decimal]) -> Money:
         return Money(sum(amounts, Decimal(0)), self.currency)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -50,6 +51,16 @@ class AdjustmentSerializer(serializers.Serializer):
         ]
 
 
+class OfferSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text='The option to send back in `options` (e.g. "points").'
+    )
+    context = serializers.DictField(
+        help_text="What the offer allows, e.g. for points: available, "
+        "min_points, max_points, usable, reason, applied, applied_amount."
+    )
+
+
 class QuoteSerializer(serializers.Serializer):
     currency = serializers.CharField()
     lines = QuoteLineSerializer(many=True)
@@ -60,9 +71,45 @@ class QuoteSerializer(serializers.Serializer):
     tender_total = MoneyAmountField()
     total = MoneyAmountField()
     notes = serializers.ListField(child=serializers.CharField())
+    offers = OfferSerializer(many=True)
 
 
-class QuoteRequestSerializer(serializers.Serializer):
+# Options are few and short: a key per offer, a number or a code as the answer.
+MAX_OPTIONS = 10
+
+
+class CheckoutOptionsMixin(serializers.Serializer):
+    """`options` chosen at checkout, with `points` as a shortcut for options.points."""
+
+    options = serializers.DictField(
+        child=serializers.CharField(max_length=40, allow_blank=True),
+        required=False,
+        help_text='Choices offered in the quote\'s `offers`, e.g. {"points": "120"}.',
+    )
+    points = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=10**9,
+        help_text="Members: points to pay with (0 or left out: none).",
+    )
+
+    def validate_options(self, value):
+        if len(value) > MAX_OPTIONS:
+            raise serializers.ValidationError(
+                _("Send at most %(count)d options.") % {"count": MAX_OPTIONS}
+            )
+        return value
+
+    def chosen_options(self) -> dict:
+        """The options to price with: `options`, with `points` put in."""
+        options = dict(self.validated_data.get("options") or {})
+        if self.validated_data.get("points") is not None:
+            options["points"] = self.validated_data["points"]
+        return options
+
+
+class QuoteRequestSerializer(CheckoutOptionsMixin, serializers.Serializer):
     items = ItemSerializer(
         many=True,
         required=False,
@@ -96,7 +143,7 @@ class PaymentMethodSerializer(serializers.Serializer):
     )
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(CheckoutOptionsMixin, serializers.Serializer):
     """Everything `order_place` needs, flat, so each error names a body field."""
 
     items = ItemSerializer(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.details, name="start"),
     path("delivery/", views.delivery, name="delivery"),
     path("review/", views.review, name="review"),
+    path("option/", views.option, name="option"),
     path("done/<str:number>/", views.done, name="done"),
     path("pay/<str:number>/", views.pay, name="pay"),
     path("sandbox/pay/<str:token>/", views.sandbox_pay, name="sandbox_pay"),

@@ -31,6 +31,7 @@ from shop.checkout.details import (
 from shop.checkout.errors import CheckoutError, NotificationRejected, PaymentError
 from shop.checkout.forms import (
     AddressForm,
+    CheckoutOptionForm,
     DetailsForm,
     PlaceOrderForm,
     StoreForm,
@@ -65,12 +66,17 @@ def _member(request):
     return user if user.is_authenticated else None
 
 
-def _checkable_cart(request, *, shipping_method=None):
-    """The cart summary, or a redirect to the cart when it cannot be checked out."""
+def _checkable_cart(request, *, shipping_method=None, options=None):
+    """The cart summary, or a redirect to the cart when it cannot be checked out.
+
+    `options` are the choices made at review (see `option`); an adjuster that
+    cannot honour one raises CheckoutError.
+    """
     summary = cart_summary(
         shopper=request.shopper,
         cart=CartRef.for_request(request),
         shipping_method=shipping_method,
+        options=options,
     )
     if summary.is_empty:
         raise _Redirect(reverse("cart:detail"), _("Your cart is empty."))
@@ -120,6 +126,33 @@ def _shipping_from_state(request, state, contact, method) -> ShippingDetails:
         return shipping_validate(method=method, contact=contact, **values)
     except CheckoutError as error:
         raise _Redirect(reverse("checkout:delivery"), error.message) from error
+
+
+def _review_cart(request, state, method):
+    """The cart priced with the options chosen at review: (summary, options, dropped).
+
+    An option that no longer fits (the points were spent elsewhere, the cart
+    shrank below the minimum) is dropped from the session with its message
+    shown, and the cart priced without it; `dropped` tells the caller not to
+    place the order for a total the shopper has not seen.
+    """
+    options = dict(state.get("options") or {})
+    dropped = False
+    while True:
+        try:
+            summary = _checkable_cart(request, shipping_method=method, options=options)
+        except CheckoutError as error:
+            if not options:
+                raise
+            if error.field in options:
+                options.pop(error.field)
+            else:
+                options = {}
+            checkout_session.state_update(request.session, options=options)
+            messages.error(request, error.message)
+            dropped = True
+            continue
+        return summary, options, dropped
 
 
 def _follow(request, redirect_: _Redirect):
@@ -305,13 +338,16 @@ def review(request):
     try:
         contact, method = _contact_and_method(request, state)
         shipping = _shipping_from_state(request, state, contact, method)
-        summary = _checkable_cart(request, shipping_method=method)
+        summary, options, dropped = _review_cart(request, state, method)
         gateway = payment_gateway(state.get("payment_method"))
     except _Redirect as redirect_:
         return _follow(request, redirect_)
     except PaymentError as error:
         return _follow(request, _Redirect(reverse("checkout:start"), error.message))
     if request.method == "POST" and form.is_valid():
+        if dropped:
+            # The order is no longer what the shopper saw: show it again first.
+            return redirect("checkout:review")
         shown = form.cleaned_data.get("total")
         if shown is not None and shown != summary.quote.total.amount:
             # The cart or a price changed (another tab, the merchant) since the
@@ -334,12 +370,17 @@ def review(request):
                 idempotency_key=form.cleaned_data["idempotency_key"],
                 cart=CartRef.for_request(request),
                 customer_note=state.get("customer_note", ""),
+                options=options,
             )
         except (CheckoutError, PaymentError) as error:
             if error.code in CART_PROBLEMS:
                 return _follow(
                     request, _Redirect(reverse("cart:detail"), error.message)
                 )
+            if error.field in options:
+                # e.g. the points were spent in another tab meanwhile.
+                options.pop(error.field)
+                checkout_session.state_update(request.session, options=options)
             messages.error(request, error.message)
             return redirect("checkout:review")
         checkout_session.state_clear(request.session)
@@ -372,6 +413,48 @@ def review(request):
             "step": 3,
         },
     )
+
+
+@require_POST
+def option(request):
+    """Apply or take back a choice an adjuster offers at review (e.g. points).
+
+    The choice is priced at once: one the adjuster refuses is not kept and
+    its message is shown; one no offer of this order names is refused. Kept
+    choices live in the checkout session and go into the order.
+    """
+    form = CheckoutOptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("That choice could not be applied. Please try again.")
+        )
+        return redirect("checkout:review")
+    state = checkout_session.state_get(request.session)
+    options = dict(state.get("options") or {})
+    key = form.cleaned_data["option"]
+    value = form.cleaned_data["value"].strip()
+    if form.cleaned_data["remove"] or not value:
+        if options.pop(key, None) is not None:
+            messages.success(request, _("Your order has been updated."))
+        checkout_session.state_update(request.session, options=options)
+        return redirect("checkout:review")
+    try:
+        _contact, method = _contact_and_method(request, state)
+        summary = _checkable_cart(
+            request, shipping_method=method, options={**options, key: value}
+        )
+    except _Redirect as redirect_:
+        return _follow(request, redirect_)
+    except CheckoutError as error:
+        messages.error(request, error.message)
+        return redirect("checkout:review")
+    if key not in {offer.key for offer in summary.quote.offers}:
+        messages.error(request, _("That choice is not available for this order."))
+        return redirect("checkout:review")
+    options[key] = value
+    checkout_session.state_update(request.session, options=options)
+    messages.success(request, _("Your order has been updated."))
+    return redirect("checkout:review")
 
 
 def _after_placing(request, order):

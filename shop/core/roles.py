@@ -38,9 +38,20 @@ _ORDERS_VIEW = (
     "orders.view_paymentevent",
 )
 
+# Customer service answers "where are my points?" and "why am I not 金卡?": it
+# reads members and their ledgers, never adjusts points or changes tiers.
+_LOYALTY_VIEW = (
+    "loyalty.view_membership",
+    "loyalty.view_pointsentry",
+    "loyalty.view_pointslot",
+    "loyalty.view_tierchange",
+    "loyalty.view_qualifyingspend",
+)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # The shop owner: the shop's apps, staff accounts and groups, the site,
-    # social-login keys and API tokens.
+    # social-login keys and API tokens, and the loyalty programme (adjusting
+    # points included).
     MERCHANT: (
         "core.*",
         "accounts.*",
@@ -53,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "account.*",
         "socialaccount.*",
         "authtoken.*",
+        "loyalty.*",
     ),
     CUSTOMER_SERVICE: (
         "accounts.view_user",
@@ -62,9 +74,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_consentrecord",
         *_CATALOGUE_VIEW,
         *_ORDERS_VIEW,
+        *_LOYALTY_VIEW,
     ),
     # Returns arrive with their own app; the group exists so staff can be
-    # assigned now.
+    # assigned now. Nothing of loyalty yet.
     RETURNS_STAFF: (),
 }
 

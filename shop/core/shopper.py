@@ -43,6 +43,13 @@ class VariantPrice:
             self.compare_at is not None and self.price.amount < self.compare_at.amount
         )
 
+    @property
+    def teaser(self) -> str:
+        """The teaser in words, e.g. "金卡會員價 NT$1,216"; empty without one."""
+        if not self.teaser_label or self.teaser_price is None:
+            return ""
+        return f"{self.teaser_label} {self.teaser_price}"
+
 
 class PricedVariant(Protocol):
     pk: Any

@@ -26,6 +26,9 @@ IMAGES_PER_LEAF = 3
 COLOUR_OPTION = "顏色"
 _TEN = Decimal(10)
 _SALE_FACTORS = ("1.15", "1.2", "1.25", "1.3", "1.5")
+# Days the first product of every category has been on sale before the others'
+# random dates (up to 240 days): longer than any demo order history.
+FIRST_PRODUCTS_ON_SALE_DAYS = 400
 
 BRAND_NAMES = dict(BRANDS)
 # attribute slug → {value: value slug}
@@ -172,6 +175,14 @@ def _planned_product(
     options += ["", ""]
     pool = leaf_image_keys(top, leaf_index, leaf)
     image_count = 2 if spec.featured or number % 3 == 0 else 1
+    variants = tuple(_variants(spec, leaf, number, base_price, rng))
+    published_ago = datetime.timedelta(
+        days=rng.randint(0, 240), minutes=rng.randint(5, 24 * 60)
+    )
+    if number == 1:
+        # Each category's first product has been on sale from the start: the
+        # demo's order histories, up to a year back, buy them.
+        published_ago += datetime.timedelta(days=FIRST_PRODUCTS_ON_SALE_DAYS)
     return PlannedProduct(
         slug=slug,
         title=title,
@@ -183,11 +194,9 @@ def _planned_product(
         option1_name=options[0],
         option2_name=options[1],
         attributes=_attribute_pairs(spec),
-        variants=tuple(_variants(spec, leaf, number, base_price, rng)),
+        variants=variants,
         featured=spec.featured and round_ == 0,
-        published_ago=datetime.timedelta(
-            days=rng.randint(0, 240), minutes=rng.randint(5, 24 * 60)
-        ),
+        published_ago=published_ago,
         images=tuple(pool[(number + k) % len(pool)] for k in range(image_count)),
         seo_title=f"{title}｜{BRAND_NAMES[spec.brand]}"[:70],
         seo_description=spec.notes[:160],
@@ -244,6 +253,12 @@ class PlannedShopper:
     addresses: tuple[PlannedAddress, ...]
 
 
+# Shoppers whose story the demo tells (README, "Loyalty programme in the demo")
+# joined long enough ago for it: member2 has points from last year about to
+# expire. Days ago; the other shoppers' dates are random.
+_JOINED_DAYS_AGO = {2: 430}
+
+
 def shopper_email(number: int) -> str:
     return f"member{number}@example.com"
 
@@ -284,14 +299,19 @@ def planned_shopper(number: int) -> PlannedShopper:
         # A second address for someone else, e.g. parents or the office.
         other = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES)
         addresses.append(_address(rng, other, _mobile(rng), False))
+    joined_ago = datetime.timedelta(
+        days=rng.randint(1, 730), minutes=rng.randint(0, 1440)
+    )
+    if number in _JOINED_DAYS_AGO:
+        joined_ago = datetime.timedelta(
+            days=_JOINED_DAYS_AGO[number], minutes=joined_ago.seconds // 60
+        )
     return PlannedShopper(
         email=shopper_email(number),
         name=name,
         phone=phone,
         birthday=birthday,
-        joined_ago=datetime.timedelta(
-            days=rng.randint(1, 730), minutes=rng.randint(0, 1440)
-        ),
+        joined_ago=joined_ago,
         accepts_email_marketing=rng.random() < 0.6,
         accepts_sms_marketing=rng.random() < 0.35,
         addresses=tuple(addresses),

@@ -41,6 +41,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const compare = box.querySelector("[data-compare-at]");
     const compareAmount = box.querySelector("[data-compare-at-amount]");
     const stock = box.querySelector("[data-stock]");
+    const priceLabel = box.querySelector("[data-price-label]");
+    const teaser = box.querySelector("[data-teaser]");
+    const teaserText = box.querySelector("[data-teaser-text]");
     const chosen = (name) => {
       const input = picker.querySelector(`input[name="${name}"]:checked`);
       return input ? input.value : null;
@@ -63,6 +66,14 @@ document.addEventListener("DOMContentLoaded", () => {
       compareAmount.textContent = variant.compare_at;
       compare.hidden = !variant.compare_at;
       price.closest(".price").classList.toggle("sale", Boolean(variant.compare_at));
+      if (priceLabel) {
+        priceLabel.textContent = variant.price_label;
+        priceLabel.hidden = !variant.price_label;
+      }
+      if (teaser && teaserText) {
+        teaserText.textContent = variant.teaser;
+        teaser.hidden = !variant.teaser;
+      }
       stock.innerHTML = "";
       const badge = document.createElement("span");
       badge.className = `badge ${variant.stock_class}`;

@@ -139,10 +139,13 @@ def _card(product, url_pattern: str, labels: dict[str, str]) -> str:
             f'<p class="price{sale}"><span class="now">{_e(now)}</span>{was}</p>'
         )
         if price.label:
-            price_html += f'<p class="teaser">{_e(price.label)}</p>'
-        elif price.teaser_label and price.teaser_price is not None:
-            teaser = f"{price.teaser_label} {_money(price.teaser_price)}"
-            price_html += f'<p class="teaser">{_e(teaser)}</p>'
+            price_html += f'<p class="teaser price-label">{_e(price.label)}</p>'
+        if price.teaser_label and price.teaser_price is not None:
+            then = _money(price.teaser_price)
+            if product.has_price_range:
+                then = labels["from"] % {"price": then}
+            teaser = f"{price.teaser_label} {then}"
+            price_html += f'<p class="teaser teaser-next">{_e(teaser)}</p>'
     badge = ""
     if not product.in_stock:
         word = labels["sold_out"] if price is not None else labels["unavailable"]

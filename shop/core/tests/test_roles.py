@@ -76,6 +76,8 @@ def test_the_merchant_holds_every_permission_of_the_listed_apps():
         "accounts.change_user",
         "auth.change_group",
         "socialaccount.change_socialapp",
+        "loyalty.adjust_points",
+        "loyalty.change_tierscheme",
     } <= expected
 
 
@@ -132,6 +134,11 @@ def test_customer_service_sees_customers_and_reads_the_catalogue(client):
         ("catalog", "Variant"),
         ("catalog", "StockMovement"),
         ("orders", "Order"),
+        ("loyalty", "Membership"),
+        ("loyalty", "PointsEntry"),
+        ("loyalty", "PointsLot"),
+        ("loyalty", "TierChange"),
+        ("loyalty", "QualifyingSpend"),
     }
     change_url = reverse("admin:catalog_product_change", args=[product.pk])
     assert client.get(change_url).status_code == 200
@@ -140,6 +147,20 @@ def test_customer_service_sees_customers_and_reads_the_catalogue(client):
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
     product.refresh_from_db()
     assert product.title != "改名"
+
+
+def test_customer_service_reads_loyalty_but_cannot_adjust_points():
+    permissions = group_permissions(CUSTOMER_SERVICE)
+
+    assert {p for p in permissions if p.startswith("loyalty.")} == {
+        "loyalty.view_membership",
+        "loyalty.view_pointsentry",
+        "loyalty.view_pointslot",
+        "loyalty.view_tierchange",
+        "loyalty.view_qualifyingspend",
+    }
+    assert "loyalty.adjust_points" not in permissions
+    assert not {p for p in group_permissions(RETURNS_STAFF) if "loyalty" in p}
 
 
 def test_returns_staff_sees_no_catalogue_and_no_customers(client):

@@ -6,6 +6,7 @@ from shop.accounts.models import User
 from shop.catalog.models import Product, ProductImage
 from shop.catalog.services import product_image_files_delete
 from shop.demo.data.catalog import TOP_CATEGORIES
+from shop.orders.models import Order
 
 DEMO_SHOPPER_EMAIL_REGEX = r"^member[0-9]+@example\.com$"
 
@@ -13,8 +14,11 @@ DEMO_SHOPPER_EMAIL_REGEX = r"^member[0-9]+@example\.com$"
 def demo_data_reset() -> tuple[int, int]:
     """Delete the demo products (every product in a demo category) and shoppers.
 
+    The shoppers' orders go with them (a shop keeps a deleted customer's orders,
+    but these are the demo's own history, and a following seed writes it anew).
     Categories, brands, attributes and staff users stay, so a following seed
     reuses them. Picture files are deleted once the transaction commits.
+    Apps built on the shop clear their own rows first (`shop.demo.extensions`).
     Returns (products deleted, shoppers deleted).
     """
     slugs = [top.slug for top in TOP_CATEGORIES] + [
@@ -32,6 +36,7 @@ def demo_data_reset() -> tuple[int, int]:
         shoppers = User.objects.filter(
             email__regex=DEMO_SHOPPER_EMAIL_REGEX, is_staff=False
         )
+        Order.objects.filter(user__in=shoppers).delete()
         shopper_count = shoppers.count()
         shoppers.delete()
     return product_count, shopper_count

@@ -292,6 +292,13 @@ def test_change_page_buttons_move_one_order(client, merchant):
     page = client.get(change)
     assert page.status_code == 200
     assert [a for a, _l, _f in page.context["order_buttons"]] == ["mark_paid", "cancel"]
+    # Browsers ignore a form nested in another: the buttons' forms must come
+    # before the change form, not inside it.
+    html = page.content.decode()
+    button_form = html.index(
+        reverse("admin:orders_order_transition", args=[order.pk, "mark_paid"])
+    )
+    assert button_form < html.index('id="order_form"')
 
     response = client.post(
         reverse("admin:orders_order_transition", args=[order.pk, "mark_paid"]),

@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from shop.core.errors import ShopError
 from shop.demo import services
+from shop.demo.extensions import demo_steps
 from shop.demo.plan import BASE_PRODUCT_COUNT
 
 DEFAULT_CUSTOMERS = 50
@@ -17,8 +18,9 @@ DEFAULT_CUSTOMERS = 50
 class Command(BaseCommand):
     help = (
         "Create the demo shop: categories, brands, products with variants, stock "
-        "and pictures, a merchant, one staff user per role and shoppers. Running "
-        "it again creates only what is missing."
+        "and pictures, a merchant, one staff user per role and shoppers, then the "
+        "parts of the apps built on the shop (loyalty memberships and histories). "
+        "Running it again creates only what is missing."
     )
 
     def add_arguments(self, parser):
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             "--reset",
             action="store_true",
             help="First delete the demo products (every product in a demo category) "
-            "and the demo shoppers.",
+            "and the demo shoppers with their orders and loyalty data.",
         )
 
     def handle(self, *args, products, customers, reset, verbosity, **options):
@@ -48,8 +50,13 @@ class Command(BaseCommand):
             raise CommandError("--products and --customers cannot be negative.")
         started = time.monotonic()
         show_progress = verbosity > 0
+        steps = demo_steps()
         try:
             if reset:
+                # The apps above the shop clear their rows before the shoppers go.
+                for step in steps:
+                    if step.reset is not None:
+                        step.reset()
                 deleted_products, deleted_shoppers = services.demo_data_reset()
                 if show_progress:
                     self.stdout.write(
@@ -65,6 +72,12 @@ class Command(BaseCommand):
                 shoppers_created = services.demo_shoppers_seed(
                     customers=customers, progress=bar.update
                 )
+            step_results = []
+            for step in steps:
+                with self._bar(customers, step.label, show_progress) as bar:
+                    step_results.append(
+                        step.seed(customers=customers, progress=bar.update)
+                    )
         except ShopError as exc:
             raise CommandError(exc.message) from exc
         if show_progress:
@@ -74,6 +87,7 @@ class Command(BaseCommand):
                 shoppers_created,
                 customers,
                 time.monotonic() - started,
+                step_results,
             )
 
     def _bar(self, total, label, enabled):
@@ -86,7 +100,9 @@ class Command(BaseCommand):
             leave=False,
         )
 
-    def _summary(self, catalogue, staff, shoppers_created, shoppers_total, seconds):
+    def _summary(
+        self, catalogue, staff, shoppers_created, shoppers_total, seconds, steps
+    ):
         from shop.accounts.models import User
         from shop.catalog.models import Category, Product, ProductImage, Variant
 
@@ -101,10 +117,14 @@ class Command(BaseCommand):
                 shoppers_created,
             ),
         )
+        rows += tuple((step.label, step.total, step.created) for step in steps)
         write = self.stdout.write
         write(self.style.SUCCESS(f"Demo shop ready in {seconds:.1f} s."))
         for label, total, created in rows:
             write(f"  {label:<16}{total:>8}  ({created} new)")
+        for step in steps:
+            for note in step.notes:
+                write(f"  {note}")
         site = settings.SITE_URL.rstrip("/")
         write("")
         write(f"Shop:      {site}/")

@@ -1,0 +1,124 @@
+"""Paying part of an order with points: a price adjuster (settings.CHECKOUT_ADJUSTERS).
+
+It runs last, after shipping, so the points never pay more than what is
+left. The shopper's choice arrives as `options["points"]`; the adjuster also
+offers the choice (a CheckoutOffer the review page and the API show).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from loyalty.errors import PointsError
+from loyalty.models import Membership
+from loyalty.services.points import (
+    POINTS_CODE,
+    points_check_request,
+    redeem_limits,
+)
+from shop.checkout.allocation import allocate_proportionally
+from shop.checkout.pricing import Adjustment, CheckoutOffer, Quote, QuoteContext
+from shop.core.money import Money
+from shop.orders.models import AdjustmentKind
+
+OFFER_TEMPLATE = "loyalty/checkout/points_offer.html"
+# Longer input is not a number of points anyone has.
+MAX_DIGITS = 9
+
+
+def requested_points(value) -> int:
+    """The points asked for in `options["points"]`: 0 for none, else a whole number.
+
+    Raises PointsError for anything that is not a whole number of 0 or more.
+    """
+    if value is None or value == "":
+        return 0
+    points = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        points = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+            points = int(text)
+    if points is None or points < 0:
+        raise PointsError(
+            _("Enter a whole number of points."), field="points", code="invalid"
+        )
+    return points
+
+
+def _membership(shopper) -> Membership | None:
+    # The loyalty shopper context has already read it for the request.
+    membership = getattr(shopper, "membership", None)
+    if isinstance(membership, Membership):
+        return membership
+    return (
+        Membership.objects.filter(user=shopper.user)
+        .only("pk", "user_id", "points_available", "points_pending")
+        .first()
+    )
+
+
+class PointsRedemptionAdjuster:
+    """Members pay part of the items with points: a TENDER adjustment "points".
+
+    Asked for more than allowed (balance, share of the order, minimum order
+    or minimum points) it raises PointsError with what is allowed instead of
+    quietly using fewer points; checkout shows the message.
+    """
+
+    def adjust(self, quote: Quote, context: QuoteContext):
+        shopper = context.shopper
+        points = requested_points((context.options or {}).get(POINTS_CODE))
+        if not shopper.is_member:
+            if points:
+                raise PointsError(
+                    _("Log in to pay with points."), field="points", code="login"
+                )
+            return []
+        if not quote.lines:
+            return []
+        membership = _membership(shopper)
+        if membership is None and not points:
+            return []
+        limits = redeem_limits(quote=quote, membership=membership)
+        if points:
+            points_check_request(points=points, limits=limits)
+        value = limits.value_of(points)
+        if limits.available or points:
+            quote.offers.append(
+                CheckoutOffer(
+                    key=POINTS_CODE,
+                    template_name=OFFER_TEMPLATE,
+                    context={
+                        "available": limits.available,
+                        "min_points": limits.min_points,
+                        "max_points": limits.max_points,
+                        "usable": limits.usable,
+                        "reason": str(limits.reason),
+                        "point_value": str(limits.point_value),
+                        "applied": points,
+                        "applied_amount": str(value.amount),
+                        "currency": quote.currency,
+                    },
+                )
+            )
+        if not points:
+            return []
+        amount = -value.amount
+        return [
+            Adjustment(
+                code=POINTS_CODE,
+                label=ngettext(
+                    "Paid with %(count)d point", "Paid with %(count)d points", points
+                )
+                % {"count": points},
+                amount=Money(amount, quote.currency),
+                kind=AdjustmentKind.TENDER,
+                allocations=allocate_proportionally(
+                    amount, quote.line_weights(), quote.currency
+                ),
+                data={"points": points, "point_value": str(limits.point_value)},
+            )
+        ]

@@ -1,0 +1,123 @@
+"""The programme settings: one row, edited in place.
+
+There is exactly one settings row (pk 1); the list page goes straight to it
+and nothing can be added or deleted. Saving clears the cached copy every
+request reads (`programme_cache_clear`), now and again once the transaction
+commits, so no request caches the old values in between.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from loyalty.admin.forms import ProgrammeAdminForm
+from loyalty.models import LoyaltyProgramme
+
+SETTINGS_PK = 1
+
+
+@admin.register(LoyaltyProgramme)
+class LoyaltyProgrammeAdmin(admin.ModelAdmin):
+    form = ProgrammeAdminForm
+    readonly_fields = ("updated_at",)
+    fieldsets = (
+        (
+            _("Earning"),
+            {
+                "fields": (
+                    ("earn_points", "earn_per_amount"),
+                    "earn_on_shipping",
+                    "earn_on_points_paid",
+                    "earn_on_credit_paid",
+                ),
+                "description": _(
+                    "Members earn points on what they pay for their items, times "
+                    "their tier's points multiplier. Points stay pending until the "
+                    "order's cooling-off period is over."
+                ),
+            },
+        ),
+        (
+            _("Spending"),
+            {
+                "fields": (
+                    "point_value",
+                    "redeem_min_order",
+                    "redeem_max_percent",
+                    "redeem_min_points",
+                ),
+                "description": _(
+                    "Members choose at checkout how many points to use. These "
+                    "limits apply to orders placed from now on."
+                ),
+            },
+        ),
+        (
+            _("Expiry"),
+            {
+                "fields": (
+                    "expiry_rule",
+                    "expiry_months",
+                    ("expiry_month", "expiry_day"),
+                    "expiry_reminder_days",
+                ),
+                "description": _(
+                    "Applies to points earned from now on; points already earned "
+                    "keep the expiry date they were given."
+                ),
+            },
+        ),
+        (
+            _("Tiers"),
+            {
+                "fields": ("downgrade_rule", "tier_expiry_warning_days"),
+                "description": _(
+                    "The tiers themselves, their conditions and benefits are in "
+                    "“Tier schemes”."
+                ),
+            },
+        ),
+        (None, {"fields": ("updated_at",)}),
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _settings(self) -> LoyaltyProgramme:
+        found, _created = LoyaltyProgramme.objects.get_or_create(pk=SETTINGS_PK)
+        return found
+
+    def changelist_view(self, request, extra_context=None):
+        # One row: the list would only ever show it.
+        if not self.has_view_or_change_permission(request):
+            return super().changelist_view(request, extra_context)
+        return HttpResponseRedirect(
+            reverse("admin:loyalty_loyaltyprogramme_change", args=[self._settings().pk])
+        )
+
+    def response_change(self, request, obj):
+        # Back to the same page: there is no list to return to.
+        self.message_user(
+            request,
+            gettext("The programme settings were saved. They apply from now on."),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:loyalty_loyaltyprogramme_change", args=[obj.pk])
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)

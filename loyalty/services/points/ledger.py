@@ -1,0 +1,202 @@
+"""The ledger's building blocks, shared by the points services: the shop's
+calendar, whole-point arithmetic, member locks and balances, drawing lots.
+
+Lock order everywhere: membership rows by pk, then lots by pk. Every change
+to a lot's `remaining` happens under its member's lock, so once the
+memberships are locked their lots cannot move under a batch.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from typing import TypeVar
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from loyalty.models import (
+    LoyaltyProgramme,
+    Membership,
+    PointsDraw,
+    PointsEntry,
+    PointsExpiryRule,
+    PointsLot,
+    PointsLotStatus,
+)
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+# --- Time ---------------------------------------------------------------------
+
+
+def store_midnight(day: date) -> datetime:
+    """The first instant of `day` in the shop's time zone (settings.TIME_ZONE)."""
+    return timezone.make_aware(
+        datetime.combine(day, time.min), timezone.get_default_timezone()
+    )
+
+
+def store_date(moment: datetime) -> date:
+    """The shop's calendar day of `moment`."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def _fixed_day(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def lot_expiry(*, earned_at: datetime, programme: LoyaltyProgramme) -> datetime | None:
+    """When points earned at `earned_at` expire under the programme's rule.
+
+    Points stay usable through their last day and expire at the shop's
+    midnight that ends it:
+    - END_OF_MONTH: the end of the month `expiry_months` after the earning
+      month (earned any day of January 2027, 12 months → 2028-02-01 00:00);
+    - FIXED_DATE: the end of the next `expiry_month`/`expiry_day` after the
+      earning day (the day clamped to the month, so 31 February is the 28th
+      or 29th);
+    - NEVER: None.
+    """
+    rule = programme.expiry_rule
+    if rule == PointsExpiryRule.NEVER:
+        return None
+    earned = store_date(earned_at)
+    if rule == PointsExpiryRule.FIXED_DATE:
+        last = _fixed_day(earned.year, programme.expiry_month, programme.expiry_day)
+        if last <= earned:
+            last = _fixed_day(
+                earned.year + 1, programme.expiry_month, programme.expiry_day
+            )
+        return store_midnight(last + timedelta(days=1))
+    # The first day of the month after the last month the points are valid.
+    index = earned.year * 12 + earned.month - 1 + programme.expiry_months + 1
+    return store_midnight(date(index // 12, index % 12 + 1, 1))
+
+
+def last_valid_day(expires_at: datetime) -> date:
+    """The last day (shop's calendar) points expiring at `expires_at` can be used."""
+    return store_date(expires_at - timedelta(microseconds=1))
+
+
+# --- Arithmetic ---------------------------------------------------------------
+
+
+def floor_int(value: Decimal) -> int:
+    """`value` rounded down to a whole number (never through a float)."""
+    return int(value.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def split_points(total: int, weights: Mapping[K, Decimal]) -> dict[K, int]:
+    """Split `total` points over `weights` in proportion, summing exactly.
+
+    Largest remainder: each key gets the floor of its exact share, then the
+    points left go one each to the largest remainders (ties to the earlier
+    key). Negative weights count as zero; with no positive weight the points
+    are shared evenly. 10 over weights 1, 1, 1 gives 4, 3, 3.
+    """
+    if not weights:
+        return {}
+    clean = {key: max(Decimal(weight), Decimal(0)) for key, weight in weights.items()}
+    weight_total = sum(clean.values(), Decimal(0))
+    if weight_total <= 0:
+        clean = {key: Decimal(1) for key in clean}
+        weight_total = Decimal(len(clean))
+    exact = {key: Decimal(total) * w / weight_total for key, w in clean.items()}
+    shares = {key: floor_int(share) for key, share in exact.items()}
+    left = total - sum(shares.values())
+    position = {key: i for i, key in enumerate(clean)}
+    by_remainder = sorted(clean, key=lambda k: (shares[k] - exact[k], position[k]))
+    for key in by_remainder[:left]:
+        shares[key] += 1
+    return shares
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- Locks and balances -------------------------------------------------------
+
+
+def memberships_lock(ids: Iterable[int]) -> dict[int, int]:
+    """Lock membership rows in pk order; {id: points_available} as locked."""
+    return dict(
+        Membership.objects.select_for_update()
+        .filter(pk__in=sorted(set(ids)))
+        .order_by("pk")
+        .values_list("pk", "points_available")
+    )
+
+
+def membership_balance(membership_id: int) -> int:
+    return (
+        Membership.objects.filter(pk=membership_id)
+        .values_list("points_available", flat=True)
+        .get()
+    )
+
+
+def membership_add(membership_id: int, *, available: int = 0, pending: int = 0) -> None:
+    """Change one member's cached balances relatively (`F()`), under their lock."""
+    if available or pending:
+        Membership.objects.filter(pk=membership_id).update(
+            points_available=F("points_available") + available,
+            points_pending=F("points_pending") + pending,
+        )
+
+
+# --- Lots ---------------------------------------------------------------------
+
+
+def _expiry_key(lot: PointsLot):
+    # Soonest-expiring first; lots that never expire last; then oldest first.
+    return (lot.expires_at is None, lot.expires_at or datetime.max, lot.pk)
+
+
+def lots_for_drawing(membership_id: int, now: datetime) -> list[PointsLot]:
+    """The member's spendable lots, locked in pk order, soonest-expiring first.
+
+    Call after `member_expire_due`, so no lot past its expiry is spent.
+    """
+    lots = list(
+        PointsLot.objects.select_for_update()
+        .filter(
+            membership_id=membership_id,
+            status=PointsLotStatus.AVAILABLE,
+            remaining__gt=0,
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("pk")
+    )
+    lots.sort(key=_expiry_key)
+    return lots
+
+
+def lots_draw(*, entry: PointsEntry, lots: list[PointsLot], points: int) -> int:
+    """Take up to `points` from `lots` in their order for `entry`; the points taken.
+
+    Writes one PointsDraw per lot touched and the lots' new `remaining`
+    (the lots are locked by the caller, so the values written are exact).
+    """
+    left = points
+    draws, touched = [], []
+    for lot in lots:
+        if left <= 0:
+            break
+        take = min(lot.remaining, left)
+        if take <= 0:
+            continue
+        lot.remaining -= take
+        left -= take
+        touched.append(lot)
+        draws.append(PointsDraw(entry=entry, lot=lot, points=take))
+    if touched:
+        PointsLot.objects.bulk_update(touched, ["remaining"])
+        PointsDraw.objects.bulk_create(draws)
+    return points - left
