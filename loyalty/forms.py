@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loyalty.models import PointsEntry, PointsEntryKind
 
@@ -34,13 +35,13 @@ class PointsHistoryFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__gte",
-        label=_("From"),
+        label=pgettext_lazy("date range", "From"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
         field_name="created_at",
         lookup_expr="date__lte",
-        label=_("To"),
+        label=pgettext_lazy("date range", "To"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 

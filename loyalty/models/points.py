@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 
 class PointsEntryKind(models.TextChoices):
-    EARN = "earn", _("Earned")
+    EARN = "earn", pgettext_lazy("points", "Earned")
     RELEASE = "release", _("Became available")
     REDEEM = "redeem", _("Spent")
     EXPIRE = "expire", _("Expired")
