@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.models.links import optional_link
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -72,13 +74,7 @@ class QualifyingSpend(models.Model):
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, related_name="spend_rows"
     )
-    order = models.ForeignKey(
-        "orders.Order",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    order = optional_link("orders.Order")
     amount = models.DecimalField(_("amount"), **MONEY)
     orders = models.SmallIntegerField(_("orders"), default=0)
     # When the spend happened: the order's payment time, also for its reversal.
@@ -112,14 +108,7 @@ class TierChange(models.Model):
         Membership, on_delete=models.CASCADE, related_name="tier_changes"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    from_tier = models.ForeignKey(
-        "loyalty.Tier",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("from"),
-    )
+    from_tier = optional_link("loyalty.Tier", verbose_name=_("from"))
     to_tier = models.ForeignKey(
         "loyalty.Tier",
         on_delete=models.PROTECT,
@@ -128,21 +117,8 @@ class TierChange(models.Model):
     )
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
-    order = models.ForeignKey(
-        "orders.Order",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    order = optional_link("orders.Order")
+    actor = optional_link(settings.AUTH_USER_MODEL, verbose_name=_("by"))
     created_at = models.DateTimeField(_("when"), db_index=True)
 
     class Meta:

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from loyalty.models.links import optional_link
+
 
 class PointsEntryKind(models.TextChoices):
     EARN = "earn", pgettext_lazy("points", "Earned")
@@ -43,20 +45,8 @@ class PointsLot(models.Model):
     # When pending points become available; null until the order is delivered.
     available_at = models.DateTimeField(_("available from"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    order = models.ForeignKey(
-        "orders.Order",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    order_line = models.ForeignKey(
-        "orders.OrderLine",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    order = optional_link("orders.Order")
+    order_line = optional_link("orders.OrderLine")
     reminded_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("earned"))
 
@@ -102,29 +92,9 @@ class PointsEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="entries",
     )
-    order = models.ForeignKey(
-        "orders.Order",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("order"),
-    )
-    order_line = models.ForeignKey(
-        "orders.OrderLine",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    order = optional_link("orders.Order", verbose_name=_("order"))
+    order_line = optional_link("orders.OrderLine")
+    actor = optional_link(settings.AUTH_USER_MODEL, verbose_name=_("by"))
     campaign = models.CharField(_("campaign"), max_length=60, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     idempotency_key = models.CharField(max_length=120, unique=True)

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.models.links import optional_link
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("90"))]
@@ -55,14 +57,7 @@ class TierScheme(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, verbose_name=_("created by"))
 
     class Meta:
         verbose_name = _("tier scheme")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from loyalty.models import Membership, TierChange
+from loyalty.models import Membership, Tier, TierChange
 from loyalty.selectors.programme import tier_base
 
 
@@ -42,9 +42,10 @@ def membership_lock(*, user) -> Membership:
     so two checkouts or a checkout and a beat task never interleave.
     """
     membership = membership_ensure(user=user)
-    return (
-        # of=self: lock the member only, not the tier row every member shares.
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("tier")
-        .get(pk=membership.pk)
-    )
+    # No join in the locking query: PostgreSQL re-checks a row that another
+    # transaction changed while this one waited against the rows it joined
+    # before, so a member whose tier just changed would not be found. The
+    # tier is read after the lock.
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    locked.tier = Tier.objects.select_related("scheme").get(pk=locked.tier_id)
+    return locked

@@ -6,6 +6,7 @@ under the rules in force (00:40); warnings go out in the morning (09:30).
 """
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from loyalty.services import schemes, tiers
@@ -16,22 +17,33 @@ __all__ = [
     "send_tier_expiry_warnings",
 ]
 
+# Each service commits batch by batch and skips what is done, so a retry after
+# a dropped connection or a lock timeout finishes the work without doing any
+# of it twice.
+RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
-@shared_task(ignore_result=True)
+
+@shared_task(**RETRY)
 def activate_due_tier_schemes() -> int | None:
     """Apply a scheduled tier scheme whose day has come; its id, or None."""
     scheme = schemes.schemes_activate_due(today=timezone.localdate())
     return scheme.pk if scheme is not None else None
 
 
-@shared_task(ignore_result=True)
+@shared_task(**RETRY)
 def renew_or_downgrade_tiers() -> dict:
     """Renew or drop members whose tier expired before today."""
     result = tiers.tiers_renew_or_downgrade(today=timezone.localdate())
     return {"renewed": result.renewed, "downgraded": result.downgraded}
 
 
-@shared_task(ignore_result=True)
+@shared_task(**RETRY)
 def send_tier_expiry_warnings() -> int:
     """Email members who would lose their tier at its coming expiry."""
     return tiers.tier_expiry_warnings_send(today=timezone.localdate())

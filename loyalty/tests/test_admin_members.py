@@ -77,12 +77,13 @@ def member(
         "total_spend": Decimal(spend),
         "order_count": orders,
         "last_order_at": last,
-        "points_available": available,
-        "points_pending": pending,
     }
     if joined is not None:
         fields["joined_at"] = joined
     Membership.objects.filter(user=user).update(**fields)
+    if available or pending:
+        # Balances come with the ledger rows that explain them.
+        entry_create(membership_of(user), points=available, pending=pending)
     return membership_of(user)
 
 
@@ -324,8 +325,10 @@ def test_member_page_shows_ledgers_lots_and_tier_history(client, merchant, membe
 
     assert response.status_code == 200
     body = response.content.decode()
+    # Newest first; the last is the fixture's opening balance.
     assert [e.reason for e in response.context["member_entries"]] == [
         "Welcome gift",
+        "",
         "",
     ]
     assert [c.kind for c in response.context["member_tier_changes"]] == [
@@ -381,7 +384,8 @@ def test_adjust_points_needs_a_reason(client, merchant, members):
     assert response.context["form"].errors == {
         "reason": ["Give a reason: every adjustment is kept with its reason."]
     }
-    assert not PointsEntry.objects.filter(membership=lin).exists()
+    # Only the fixture's opening balance: nothing was written.
+    assert PointsEntry.objects.filter(membership=lin).count() == 1
 
 
 def test_adjust_points_refuses_zero(client, merchant, members):
@@ -559,7 +563,8 @@ def test_customer_service_reads_members_but_cannot_change_them(client, members):
     # The role has no actions at all: the post just shows the list again.
     assert action.status_code == 200
     assert action["Content-Type"] == "text/html; charset=utf-8"
-    assert not PointsEntry.objects.filter(membership=lin).exists()
+    # Only the fixture's opening balance: nothing was written.
+    assert PointsEntry.objects.filter(membership=lin).count() == 1
     assert membership_of(lin.user).points_available == 120
 
 

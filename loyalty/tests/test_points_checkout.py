@@ -161,6 +161,7 @@ def test_points_spent_elsewhere_meanwhile_stop_the_order_not_the_page(
     assert_consistent()
 
 
+@pytest.mark.ledger_left_inconsistent
 def test_placement_rechecks_the_balance_under_the_lock(
     client, shopper_with_points, monkeypatch
 ):

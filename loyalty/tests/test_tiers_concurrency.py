@@ -6,7 +6,7 @@ others' committed spend, so every order counts once, the upgrade happens once
 and the nightly run decides every member once.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -87,3 +87,41 @@ def test_two_nightly_runs_at_once_decide_each_member_once(on_postgres):
             "tier__code", flat=True
         )
     ) == ["gold", "gold", "gold", "silver", "silver"]
+
+
+def test_a_payment_during_the_nightly_run_is_taken_into_account(on_postgres):
+    import time
+
+    from django.db import transaction
+
+    today = timezone.localdate()
+    user = member_holding(
+        "gold",
+        since=at(today - timedelta(days=200)),
+        expires_on=today - timedelta(days=1),
+    )
+    # Before the tier started: counts towards qualifying (NT$15,000 in 12
+    # months) but not towards keeping it.
+    spend_add(user, "14000", on=today - timedelta(days=250))
+    order = order_for(user, "2000")
+    Order.objects.filter(pk=order.pk).update(paid_at=timezone.now())
+
+    def pay():
+        with transaction.atomic():
+            spend_count_order(order=Order.objects.get(pk=order.pk))
+            time.sleep(1.5)  # holds the member's lock while the run decides
+
+    def run():
+        time.sleep(0.5)
+        return tiers_renew_or_downgrade(today=today)
+
+    results, errors = run_together_split(pay, run)
+
+    assert errors == []
+    membership = Membership.objects.select_related("tier").get(user=user)
+    assert membership.tier.code == "gold"
+    assert list(
+        TierChange.objects.filter(kind__in=["renewal", "downgrade"]).values_list(
+            "kind", "reason"
+        )
+    ) == [("renewal", "Qualified again for Gold")]
