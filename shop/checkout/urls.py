@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shop.checkout import views
+from shop.checkout import payment_views, views
 
 app_name = "checkout"
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("delivery/", views.delivery, name="delivery"),
     path("review/", views.review, name="review"),
     path("option/", views.option, name="option"),
-    path("done/<str:number>/", views.done, name="done"),
-    path("pay/<str:number>/", views.pay, name="pay"),
-    path("sandbox/pay/<str:token>/", views.sandbox_pay, name="sandbox_pay"),
+    path("done/<str:number>/", payment_views.done, name="done"),
+    path("pay/<str:number>/", payment_views.pay, name="pay"),
+    path("sandbox/pay/<str:token>/", payment_views.sandbox_pay, name="sandbox_pay"),
 ]
