@@ -71,6 +71,7 @@ def populate(args) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from loyalty.dates import add_months, store_midnight
     from loyalty.models import (
         Membership,
         PointsEntry,
@@ -78,7 +79,6 @@ def populate(args) -> dict:
         QualifyingSpend,
         Tier,
     )
-    from loyalty.selectors.tiers import add_months, day_start
     from shop.accounts.models import User
     from shop.orders.models import Order
 
@@ -86,7 +86,7 @@ def populate(args) -> dict:
     yesterday = today - timedelta(days=1)
     tiers = {t.code: t for t in Tier.objects.filter(scheme__status="active")}
     tag = secrets.token_hex(2)
-    since = day_start(add_months(yesterday + timedelta(days=1), -12))
+    since = store_midnight(add_months(yesterday + timedelta(days=1), -12))
     bucket = "(u.id %% 100)"
     tier_case = (
         "CASE "
@@ -198,7 +198,7 @@ def populate(args) -> dict:
             " WHERE s.membership_id = m.id"
         )
 
-        due = day_start(today)
+        due = store_midnight(today)
         cursor.execute(
             f"CREATE TEMP TABLE bench_members AS SELECT m.id,"
             " row_number() OVER (ORDER BY m.id) - 1 AS i"

@@ -19,15 +19,15 @@ Dates are the store's days: a day starts at midnight in settings.TIME_ZONE.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from loyalty.dates import add_months, store_midnight
 from loyalty.models import (
     Membership,
     QualifyingSpend,
@@ -40,21 +40,6 @@ from loyalty.selectors.programme import tier_next, tiers_active
 CENT = Decimal("0.01")
 
 # --- Dates ---------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months; the 31st becomes the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def day_start(day: date) -> datetime:
-    """The store's midnight starting `day`, as an aware datetime."""
-    return timezone.make_aware(
-        datetime.combine(day, time.min), timezone.get_default_timezone()
-    )
 
 
 def qualify_window(tier: Tier, today: date) -> tuple[date, date]:
@@ -173,10 +158,10 @@ class MemberStats:
         self.retention = retention
         self.windows: list[tuple[datetime, datetime]] = []
         self.window_of: dict[int, int] = {}
-        end = day_start(today + timedelta(days=1))
+        end = store_midnight(today + timedelta(days=1))
         for tier in self.tiers:
             first, _last = qualify_window(tier, today)
-            bounds = (day_start(first), end)
+            bounds = (store_midnight(first), end)
             if bounds not in self.windows:
                 self.windows.append(bounds)
             self.window_of[tier.pk] = self.windows.index(bounds)
@@ -294,9 +279,10 @@ def retention_for(membership: Membership) -> Retention | None:
     if membership.tier_expires_on is None:
         return None
     start = validity_start(membership.tier, membership.tier_expires_on)
-    since = max(day_start(max(start, date(1970, 1, 2))), membership.tier_since)
+    since = max(store_midnight(max(start, date(1970, 1, 2))), membership.tier_since)
     return Retention(
-        since=since, until=day_start(membership.tier_expires_on + timedelta(days=1))
+        since=since,
+        until=store_midnight(membership.tier_expires_on + timedelta(days=1)),
     )
 
 
@@ -311,9 +297,9 @@ def qualifying_spend(*, membership, since, until) -> tuple[Decimal, int]:
     was paid, so they lower the figures of the window that order counted in.
     """
     if not isinstance(since, datetime):
-        since = day_start(since)
+        since = store_midnight(since)
     if not isinstance(until, datetime):
-        until = day_start(until + timedelta(days=1))
+        until = store_midnight(until + timedelta(days=1))
     totals = QualifyingSpend.objects.filter(
         membership=membership, counted_at__gte=since, counted_at__lt=until
     ).aggregate(amount=Sum("amount"), orders=Sum("orders"))

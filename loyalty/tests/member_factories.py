@@ -8,11 +8,12 @@ the pages read them as they would read real ones.
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F
 from django.utils import timezone
 
+from loyalty.dates import store_midnight
 from loyalty.models import (
     Membership,
     PointsEntry,
@@ -25,11 +26,6 @@ from loyalty.tests.factories import tier
 from shop.orders.tests.factories import OrderFactory
 
 _keys = itertools.count(1)
-
-
-def store_midnight(day: date) -> datetime:
-    """The start of `day` in the store's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def expires_after(day: date) -> datetime:

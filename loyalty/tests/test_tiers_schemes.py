@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from loyalty.dates import add_months
 from loyalty.errors import LoyaltyError
 from loyalty.models import Membership, SchemeStatus, Tier, TierChange, TierScheme
 from loyalty.selectors.programme import tiers_active
-from loyalty.selectors.tiers import add_months
 from loyalty.services.schemes import (
     scheme_draft_from_active,
     scheme_preview,

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from loyalty.dates import add_months
 from loyalty.errors import LoyaltyError
 from loyalty.models import Membership, QualifyingSpend, TierChange
-from loyalty.selectors.tiers import add_months
 from loyalty.services import tiers as tier_services
 from loyalty.tests.factories import member_create, tier
 from loyalty.tests.tiers_support import membership_of, spend_add

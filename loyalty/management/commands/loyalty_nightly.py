@@ -23,18 +23,11 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from loyalty.dates import store_midnight
 from loyalty.services import points, schemes, tiers
 from shop.core.errors import ShopError
 
 MAX_DAYS = 3660
-
-
-def _store_midnight_after(day: datetime.date) -> datetime.datetime:
-    """The shop's midnight at the end of `day`: the first instant of the next day."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()),
-        timezone.get_default_timezone(),
-    )
 
 
 def _describe(result) -> str:
@@ -85,7 +78,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, days="0", **options):
         day = self._day(today, days)
-        now = _store_midnight_after(day)
+        # Everything due before the shop's midnight at the end of `day`.
+        now = store_midnight(day + datetime.timedelta(days=1))
         jobs = (
             (
                 "Tier schemes activated",

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
+from loyalty.dates import store_midnight
 from loyalty.models import Membership, PointsLot, PointsLotStatus
 from loyalty.selectors.programme import programme
 from loyalty.services.points.batches import lots_expire, sweep
@@ -14,7 +15,6 @@ from loyalty.services.points.ledger import (
     chunks,
     last_valid_day,
     memberships_lock,
-    store_midnight,
 )
 
 # Members per transaction when sending reminders.

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import TypeVar
 
 from django.db.models import F, Q
-from django.utils import timezone
 
+from loyalty.dates import store_date, store_midnight
 from loyalty.models import (
     LoyaltyProgramme,
     Membership,
@@ -32,18 +32,6 @@ T = TypeVar("T")
 
 
 # --- Time ---------------------------------------------------------------------
-
-
-def store_midnight(day: date) -> datetime:
-    """The first instant of `day` in the shop's time zone (settings.TIME_ZONE)."""
-    return timezone.make_aware(
-        datetime.combine(day, time.min), timezone.get_default_timezone()
-    )
-
-
-def store_date(moment: datetime) -> date:
-    """The shop's calendar day of `moment`."""
-    return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
 def _fixed_day(year: int, month: int, day: int) -> date:

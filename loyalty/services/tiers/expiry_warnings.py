@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 
+from loyalty.dates import store_midnight
 from loyalty.models import DowngradeRule, Membership
 from loyalty.notifications import member_emails_send_later
 from loyalty.selectors.programme import programme
 from loyalty.selectors.tiers import (
     MemberStats,
     Retention,
-    day_start,
     money,
     sql_param,
     sql_value,
@@ -69,8 +69,8 @@ def _warn_group(*, tier, expires_on, today, by_rank, rule) -> int:
     )
     where_params = [tier.pk, sql_value("date", expires_on)]
     retention = Retention(
-        since=day_start(max(validity_start(tier, expires_on), date(1970, 1, 2))),
-        until=day_start(expires_on + timedelta(days=1)),
+        since=store_midnight(max(validity_start(tier, expires_on), date(1970, 1, 2))),
+        until=store_midnight(expires_on + timedelta(days=1)),
     )
     stats = MemberStats(tiers=by_rank.values(), today=today, retention=retention)
     stats_sql, stats_params = stats.sql(where, where_params)

@@ -10,13 +10,13 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loyalty.dates import store_midnight
 from loyalty.models import DowngradeRule, Membership, SchemeStatus, Tier, TierChange
 from loyalty.notifications import member_emails_send_later
 from loyalty.selectors.programme import programme
 from loyalty.selectors.tiers import (
     MemberStats,
     Retention,
-    day_start,
     sql_case,
     sql_param,
     sql_value,
@@ -184,8 +184,8 @@ def _decision(*, tier, expired_on, low, high, today, by_rank, rule) -> _Decision
     )
     where_params = [low, high, tier.pk, sql_value("date", expired_on)]
     retention = Retention(
-        since=day_start(max(validity_start(tier, expired_on), date(1970, 1, 2))),
-        until=day_start(next_day),
+        since=store_midnight(max(validity_start(tier, expired_on), date(1970, 1, 2))),
+        until=store_midnight(next_day),
     )
     stats = MemberStats(tiers=by_rank.values(), today=today, retention=retention)
     stats_sql, stats_params = stats.sql(where, where_params)
@@ -313,7 +313,7 @@ def _decide_and_apply_postgresql(decision: _Decision, *, now) -> list[tuple]:
         *to_tier_params,
         sql_value("date", decision.renew_expiry),
         *to_expiry_params,
-        sql_value("datetime", day_start(decision.next_day)),
+        sql_value("datetime", store_midnight(decision.next_day)),
         decision.tier.pk,
         decision.where_params[-1],
         TierChange.Kind.RENEWAL.value,
@@ -367,7 +367,7 @@ def _decide_and_apply(decision: _Decision, *, now) -> list[tuple]:
     )
     apply_params = [
         TierChange.Kind.DOWNGRADE.value,
-        sql_value("datetime", day_start(decision.next_day)),
+        sql_value("datetime", store_midnight(decision.next_day)),
         sql_value("datetime", now),
         decision.tier.pk,
         *decision.where_params,
