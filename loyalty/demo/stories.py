@@ -6,6 +6,8 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from loyalty.dates import add_months
+
 # Steps an order goes through, in order; a history order stops at one of them.
 PLACED, PAID, SHIPPED, DELIVERED, COMPLETED = (
     "placed",
@@ -52,12 +54,6 @@ class DemoStory:
     top_up_days_ago: int = 30
 
 
-def _months_back(day: datetime.date, months: int) -> datetime.date:
-    """The first day of the month `months` before `day`'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def _expiring_month_start(today: datetime.date) -> datetime.date:
     """The first day of the month, a year back, whose points expire soonest.
 
@@ -66,7 +62,8 @@ def _expiring_month_start(today: datetime.date) -> datetime.date:
     the month's last day that is tonight, so the next month's are taken.
     """
     tomorrow = today + datetime.timedelta(days=1)
-    return _months_back(today if tomorrow.month == today.month else tomorrow, 12)
+    month = today if tomorrow.month == today.month else tomorrow
+    return add_months(month.replace(day=1), -12)
 
 
 def featured_stories(today: datetime.date) -> list[DemoStory]:

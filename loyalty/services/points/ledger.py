@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from django.db.models import F, Q
 
-from loyalty.dates import store_date, store_midnight
+from loyalty.dates import add_months, store_date, store_midnight
 from loyalty.models import (
     LoyaltyProgramme,
     Membership,
@@ -62,8 +62,9 @@ def lot_expiry(*, earned_at: datetime, programme: LoyaltyProgramme) -> datetime 
             )
         return store_midnight(last + timedelta(days=1))
     # The first day of the month after the last month the points are valid.
-    index = earned.year * 12 + earned.month - 1 + programme.expiry_months + 1
-    return store_midnight(date(index // 12, index % 12 + 1, 1))
+    return store_midnight(
+        add_months(earned.replace(day=1), programme.expiry_months + 1)
+    )
 
 
 def last_valid_day(expires_at: datetime) -> date:
