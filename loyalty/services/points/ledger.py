@@ -26,6 +26,7 @@ from loyalty.models import (
     PointsLot,
     PointsLotStatus,
 )
+from shop.checkout.allocation import split_units
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -83,26 +84,13 @@ def floor_int(value: Decimal) -> int:
 def split_points(total: int, weights: Mapping[K, Decimal]) -> dict[K, int]:
     """Split `total` points over `weights` in proportion, summing exactly.
 
-    Largest remainder: each key gets the floor of its exact share, then the
-    points left go one each to the largest remainders (ties to the earlier
-    key). Negative weights count as zero; with no positive weight the points
-    are shared evenly. 10 over weights 1, 1, 1 gives 4, 3, 3.
+    The checkout's largest-remainder split (`split_units`), with negative
+    weights counted as zero. 10 over weights 1, 1, 1 gives 4, 3, 3.
     """
-    if not weights:
-        return {}
-    clean = {key: max(Decimal(weight), Decimal(0)) for key, weight in weights.items()}
-    weight_total = sum(clean.values(), Decimal(0))
-    if weight_total <= 0:
-        clean = {key: Decimal(1) for key in clean}
-        weight_total = Decimal(len(clean))
-    exact = {key: Decimal(total) * w / weight_total for key, w in clean.items()}
-    shares = {key: floor_int(share) for key, share in exact.items()}
-    left = total - sum(shares.values())
-    position = {key: i for i, key in enumerate(clean)}
-    by_remainder = sorted(clean, key=lambda k: (shares[k] - exact[k], position[k]))
-    for key in by_remainder[:left]:
-        shares[key] += 1
-    return shares
+    return split_units(
+        total,
+        {key: max(Decimal(weight), Decimal(0)) for key, weight in weights.items()},
+    )
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
