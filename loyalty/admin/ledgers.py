@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.admin.filters import ledger_search
+from loyalty.admin.member_page import when
 from loyalty.admin.paginator import LargeTablePaginator
 from loyalty.models import PointsEntry, PointsLot, QualifyingSpend, TierChange
 from shop.core.admin import ReadOnlyAdminMixin
@@ -167,7 +167,7 @@ class QualifyingSpendAdmin(LedgerAdmin):
 
     @admin.display(description=_("counted at"))
     def counted_at_display(self, row):
-        return timezone.localtime(row.counted_at).strftime("%Y-%m-%d %H:%M")
+        return when(row.counted_at)
 
     @admin.display(description=_("amount"))
     def amount_display(self, row):
