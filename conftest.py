@@ -39,7 +39,8 @@ def on_postgres(db):
 
 @pytest.fixture(autouse=True)
 def _points_ledgers_reconcile(request):
-    """After every test that used the database, `reconcile_points` finds nothing.
+    """After every test that used the database, `reconcile_points` and
+    `reconcile_credit` find nothing.
 
     Every scenario of the suite (checkout, cancellations, expiry, admin
     adjustments, the demo) must leave each member's cached points equal to
@@ -56,6 +57,9 @@ def _points_ledgers_reconcile(request):
     yield
     if not uses_db or request.node.get_closest_marker("ledger_left_inconsistent"):
         return
+    from loyalty.credit.services import credit_reconcile
     from loyalty.services.points import points_reconcile
 
     assert points_reconcile() == []
+    # The shopping-credit wallet likewise: cache, ledger, lots and draws agree.
+    assert credit_reconcile() == []

@@ -7,10 +7,14 @@ offers the choice (a CheckoutOffer the review page and the API show).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from loyalty.errors import PointsError
+from loyalty.coupons.adjusters import quote_coupon
+from loyalty.coupons.selectors import COUPON_CODE
+from loyalty.errors import CouponError, PointsError
 from loyalty.models import Membership
 from loyalty.services.points import (
     POINTS_CODE,
@@ -65,7 +69,9 @@ class PointsRedemptionAdjuster:
 
     Asked for more than allowed (balance, share of the order, minimum order
     or minimum points) it raises PointsError with what is allowed instead of
-    quietly using fewer points; checkout shows the message.
+    quietly using fewer points; checkout shows the message. With a coupon
+    that does not combine with points, asking for points raises CouponError
+    and the offer says why none can be used.
     """
 
     def adjust(self, quote: Quote, context: QuoteContext):
@@ -83,6 +89,13 @@ class PointsRedemptionAdjuster:
         if membership is None and not points:
             return []
         limits = redeem_limits(quote=quote, membership=membership)
+        coupon = quote_coupon(quote)
+        if coupon is not None and not coupon.data.get("combines_with_points", True):
+            # Said at once, whichever of the two the shopper chose last.
+            message = _("This coupon cannot be combined with points.")
+            if points:
+                raise CouponError(message, field=COUPON_CODE, code="no_points")
+            limits = replace(limits, max_points=0, reason=message)
         if points:
             points_check_request(points=points, limits=limits)
         value = limits.value_of(points)

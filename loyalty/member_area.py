@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.credit.cards import credit_card
 from shop.accounts.member_area import (
     DashboardCard,
     MenuLink,
@@ -36,6 +37,24 @@ def register_member_area_parts() -> None:
         MenuLink("membership", _("Membership"), "loyalty:membership", 35),
         MenuLink("points", _("Points history"), "loyalty:points", 40),
         MenuLink("tiers", _("Tier history"), "loyalty:tiers", 45),
+        MenuLink(
+            "plans",
+            _("Paid membership"),
+            "loyalty:plans",
+            47,
+            frozenset({"loyalty:plan_cancel", "loyalty:plan_refund"}),
+        ),
+        MenuLink("coupons", _("My coupons"), "loyalty:coupons", 46),
+        MenuLink("members_only", _("Members only"), "loyalty:members_only", 48),
+        MenuLink(
+            "credit",
+            _("Shopping credit"),
+            "loyalty:credit",
+            42,
+            frozenset(
+                {"loyalty:purchases", "loyalty:purchase", "loyalty:purchase_pay"}
+            ),
+        ),
     ):
         register_menu_link(link)
     # First on the dashboard: the member's tier and points are what they look for.
@@ -45,5 +64,13 @@ def register_member_area_parts() -> None:
             template_name="loyalty/cards/membership.html",
             order=5,
             context=_membership_card,
+        )
+    )
+    register_card(
+        DashboardCard(
+            key="credit",
+            template_name="loyalty/credit/card.html",
+            order=15,
+            context=credit_card,
         )
     )

@@ -9,11 +9,15 @@ never mails anybody.
 The context given to `member_email_send_later` travels through the broker, so
 it holds JSON values only: tiers by id (`tier_id`, named in the member's
 language when the email is built), dates as "YYYY-MM-DD", money as strings.
+
+The other emails of the programme (paid membership, privileges, top-up
+receipts) are built and queued with the helpers at the end of this module.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -56,9 +60,7 @@ def member_email_send_later(*, user, kind: str, context: dict) -> None:
     _check(kind, context)
     from loyalty.tasks.emails import send_member_email
 
-    user_id = user.pk
-    payload = dict(context)
-    transaction.on_commit(lambda: send_member_email.delay(user_id, kind, payload))
+    email_send_later(send_member_email, user.pk, kind, dict(context))
 
 
 def member_emails_send_later(*, kind: str, items: list[tuple[int, dict]]) -> None:
@@ -68,25 +70,13 @@ def member_emails_send_later(*, kind: str, items: list[tuple[int, dict]]) -> Non
     a worker fans out into one `send_member_email` per member (each with its
     own retries), so a run over many members stays fast.
     """
-    if not items:
-        return
-    for _user_id, context in items:
-        _check(kind, context)
     from loyalty.tasks.emails import send_member_emails
 
-    payload = [[user_id, dict(context)] for user_id, context in items]
-    transaction.on_commit(lambda: send_member_emails.delay(kind, payload))
+    emails_send_later(send_member_emails, kind=kind, items=items, check=_check)
 
 
 def _check(kind: str, context: dict) -> None:
-    if kind not in EMAIL_SUBJECTS:
-        raise ValueError(
-            f"unknown member email {kind!r}; expected one of {EMAIL_KINDS}"
-        )
-    try:
-        json.dumps(context)
-    except TypeError as error:
-        raise ValueError(f"member email context must be JSON: {error}") from None
+    email_context_check(kind, context, subjects=EMAIL_SUBJECTS, label="member")
 
 
 def member_language(*, user) -> str:
@@ -106,13 +96,7 @@ def member_language(*, user) -> str:
 def _parse(context: dict) -> dict:
     from loyalty.models import Tier
 
-    parsed = dict(context)
-    for key in _DATE_KEYS:
-        if parsed.get(key):
-            parsed[key] = date.fromisoformat(parsed[key])
-    for key in _MONEY_KEYS:
-        if parsed.get(key) is not None:
-            parsed[key] = Money.of(Decimal(str(parsed[key])))
+    parsed = email_context_parse(context, dates=_DATE_KEYS, money=_MONEY_KEYS)
     if isinstance(parsed.get("expiring"), list):
         # Points per last day: [{"date": "YYYY-MM-DD", "points": N}, …].
         parsed["expiring"] = [
@@ -130,18 +114,12 @@ def _parse(context: dict) -> dict:
 def member_email_build(*, user, kind: str, context: dict) -> EmailMultiAlternatives:
     """The `kind` email to `user` in the member's language, text and HTML."""
     _check(kind, context)
-    site_url = settings.SITE_URL.rstrip("/")
     with translation.override(member_language(user=user)):
         values = _parse(context)
         values.update(
-            {
-                "kind": kind,
-                "user": user,
-                "member_name": user.name or user.get_short_name(),
-                "shop_name": shop_name(),
-                "site_url": site_url,
-                "account_url": site_url + reverse("accounts:dashboard"),
-            }
+            member_email_values(
+                user=user, kind=kind, account_path=reverse("accounts:dashboard")
+            )
         )
         tier = values.get("tier")
         expires_on = values.get("expires_on")
@@ -152,13 +130,110 @@ def member_email_build(*, user, kind: str, context: dict) -> EmailMultiAlternati
             if expires_on
             else "",
         }
-        text = render_to_string(f"loyalty/email/{kind}.txt", values)
-        html = render_to_string(f"loyalty/email/{kind}.html", values)
+        return email_render(
+            to=user.email,
+            subject=subject,
+            template=f"loyalty/email/{kind}",
+            values=values,
+        )
+
+
+# The parts every email of the programme shares: the member emails above, and
+# those of paid membership, privileges and top-ups, which differ only in their
+# kinds, their contexts and their links.
+
+
+def email_context_check(
+    kind: str, context: dict, *, subjects: Mapping[str, object], label: str
+) -> None:
+    """Raise ValueError unless `kind` is one of `subjects` and `context` is JSON.
+
+    `label` names the family of emails in the message ("member", "privilege").
+    """
+    if kind not in subjects:
+        raise ValueError(
+            f"unknown {label} email {kind!r}; expected one of {tuple(subjects)}"
+        )
+    try:
+        json.dumps(context)
+    except TypeError as error:
+        raise ValueError(f"{label} email context must be JSON: {error}") from None
+
+
+def email_send_later(task, *args) -> None:
+    """Queue `task` with `args` once the transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def emails_send_later(
+    task, *, kind: str, items: list[tuple[int, dict]], check: Callable
+) -> None:
+    """Queue the batch `items` of (user id, context) to the fan-out `task`.
+
+    Every context passes `check(kind, context)` first; one message goes to the
+    broker after the commit, and nothing at all for an empty batch.
+    """
+    if not items:
+        return
+    for _user_id, context in items:
+        check(kind, context)
+    payload = [[user_id, dict(context)] for user_id, context in items]
+    email_send_later(task, kind, payload)
+
+
+def email_context_parse(
+    context: dict,
+    *,
+    dates: Iterable[str] = (),
+    money: Iterable[str] = (),
+    currency: str | None = None,
+) -> dict:
+    """A copy of the JSON `context` with its `dates` and `money` keys made values.
+
+    Dates come as "YYYY-MM-DD", amounts as decimal strings (in `currency`,
+    else the shop's); keys missing or empty are left as they are.
+    """
+    parsed = dict(context)
+    for key in dates:
+        if parsed.get(key):
+            parsed[key] = date.fromisoformat(parsed[key])
+    for key in money:
+        if parsed.get(key) is not None:
+            parsed[key] = Money.of(Decimal(str(parsed[key])), currency)
+    return parsed
+
+
+def member_email_values(*, user, account_path: str, **extra) -> dict:
+    """The template values every member email has, with `extra` ones.
+
+    Call it in the member's language, where `account_path` (the page the
+    layout's button leads to) was reversed.
+    """
+    site_url = settings.SITE_URL.rstrip("/")
+    return {
+        "user": user,
+        "member_name": user.name or user.get_short_name(),
+        "shop_name": shop_name(),
+        "site_url": site_url,
+        "account_url": site_url + account_path,
+        **extra,
+    }
+
+
+def email_render(
+    *, to: str, subject: str, template: str, values: dict
+) -> EmailMultiAlternatives:
+    """The email to `to`: `template`.txt as its body, `template`.html beside it.
+
+    Call it in the language the email is written in.
+    """
+    text = render_to_string(f"{template}.txt", values)
+    html = render_to_string(f"{template}.html", values)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=[to],
     )
     message.attach_alternative(html, "text/html")
     return message

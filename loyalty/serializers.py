@@ -196,6 +196,25 @@ class OrderRefSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="The member's page of the order.")
 
 
+@extend_schema_field(OrderRefSerializer(allow_null=True))
+class OrderRefField(serializers.Field):
+    """The order a ledger entry (points, credit) belongs to: number and URL, or null.
+
+    The URL is absolute when the serializer has the request in its context.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, order):
+        request = self.context.get("request")
+        path = order.get_absolute_url()
+        return {
+            "number": order.number,
+            "url": request.build_absolute_uri(path) if request else path,
+        }
+
+
 class PointsEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -205,7 +224,7 @@ class PointsEntrySerializer(serializers.Serializer):
     points = serializers.IntegerField(help_text="Change to the available points.")
     pending_points = serializers.IntegerField(help_text="Change to the pending points.")
     available_at = serializers.SerializerMethodField()
-    order = serializers.SerializerMethodField()
+    order = OrderRefField()
 
     @extend_schema_field(
         {
@@ -223,18 +242,6 @@ class PointsEntrySerializer(serializers.Serializer):
         if lot.status != PointsLotStatus.PENDING or lot.available_at is None:
             return None
         return serializers.DateTimeField().to_representation(lot.available_at)
-
-    @extend_schema_field(OrderRefSerializer(allow_null=True))
-    def get_order(self, entry):
-        order = entry.order
-        if order is None:
-            return None
-        request = self.context.get("request")
-        path = order.get_absolute_url()
-        return {
-            "number": order.number,
-            "url": request.build_absolute_uri(path) if request else path,
-        }
 
 
 class PointsAdjustmentInputSerializer(serializers.Serializer):

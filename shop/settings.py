@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shop.checkout",
     "shop.demo",
     "loyalty",
+    "returns",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,8 @@ TEMPLATES = [
                 "shop.core.context_processors.shop",
                 "shop.catalog.context_processors.catalog",
                 "shop.cart.context_processors.cart",
+                # The member-day banner and the member area's privileges.
+                "loyalty.privileges.context_processors.privileges",
             ],
         },
     },
@@ -203,6 +206,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loyalty.tasks.points.send_points_expiry_reminders",
         "schedule": crontab(minute=0, hour=10),
     },
+    # Shopping credit: lots expire at any hour (a restored lot's or a gift's
+    # expiry), so hourly.
+    "loyalty-expire-due-credit": {
+        "task": "loyalty.tasks.credit.expire_due_credit",
+        "schedule": crontab(minute=8),
+    },
+    # Birthday gifts hourly, so a gift due at the shop's midnight goes out
+    # within the hour; member-day reminders the morning before.
+    "loyalty-issue-birthday-gifts": {
+        "task": "loyalty.tasks.privileges.issue_birthday_gifts",
+        "schedule": crontab(minute=2),
+    },
+    "loyalty-send-member-day-reminders": {
+        "task": "loyalty.tasks.privileges.send_member_day_reminders",
+        "schedule": crontab(minute=0, hour=10),
+    },
     # Tiers: new tier rules take effect first, then expired tiers are renewed
     # or dropped under the rules in force; warnings go out in the morning.
     "loyalty-activate-due-tier-schemes": {
@@ -216,6 +235,26 @@ CELERY_BEAT_SCHEDULE = {
     "loyalty-send-tier-expiry-warnings": {
         "task": "loyalty.tasks.tiers.send_tier_expiry_warnings",
         "schedule": crontab(minute=30, hour=9),
+    },
+    # Returns: approved returns never shipped back expire after their deadline.
+    "returns-expire-unshipped-returns": {
+        "task": "returns.tasks.expire_unshipped_returns",
+        "schedule": crontab(minute=50),
+    },
+    # Serial returners are flagged at night, from the whole history.
+    "returns-flag-serial-returners": {
+        "task": "returns.tasks.flag_serial_returners",
+        "schedule": crontab(minute=45, hour=3),
+    },
+    # Paid membership: periods that are over end hourly; renewal reminders
+    # go out in the morning.
+    "loyalty-lapse-paid-memberships": {
+        "task": "loyalty.tasks.plans.lapse_paid_memberships",
+        "schedule": crontab(minute=10),
+    },
+    "loyalty-send-paid-membership-reminders": {
+        "task": "loyalty.tasks.plans.send_paid_membership_reminders",
+        "schedule": crontab(minute=45, hour=9),
     },
 }
 
@@ -284,11 +323,19 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "shop.orders.status.OrderStatus",
         "PaymentStatusEnum": "shop.orders.status.PaymentStatus",
+        "CouponKindEnum": "loyalty.models.coupons.CouponKind",
+        "ReturnStatusEnum": "returns.status.ReturnStatus",
+        "RefundStatusEnum": "returns.models.refunds.RefundStatus",
+        "ReturnMethodEnum": "returns.models.requests.ReturnMethod",
+        "ReturnReasonEnum": "returns.models.requests.ReturnReason",
+        "ReturnResolutionEnum": "returns.models.requests.Resolution",
     },
 }
 
 # --- Shop seams (DESIGN §3) -------------------------------------------------
 # The class that answers "who is buying, what may they see, what do they pay".
+# Every day is a member day (會員日): for the demo and for trying the benefits.
+LOYALTY_MEMBER_DAY_FORCE = env.bool("LOYALTY_MEMBER_DAY_FORCE", default=False)
 SHOPPER_CONTEXT_CLASS = env(
     "SHOPPER_CONTEXT_CLASS", default="loyalty.shopper.LoyaltyShopper"
 )
@@ -321,14 +368,35 @@ LOGGING = {
 }
 
 # --- Checkout (DESIGN §3: price adjusters run in this order) ----------------
+# Discounts first (member day, paid membership, coupon), then shipping (its
+# free-shipping threshold counts merchandise after discounts), then the
+# tenders: points, then shopping credit pays what is left.
 CHECKOUT_ADJUSTERS = [
+    # Member day first: every later step sees the price after it.
+    "loyalty.privileges.adjusters.MemberDayDiscountAdjuster",
+    "loyalty.plans.adjusters.PaidMembershipDiscountAdjuster",
+    # Coupons after the member discounts, before shipping (free-shipping coupons).
+    "loyalty.coupons.adjusters.CouponAdjuster",
     "loyalty.pricing_adjusters.MemberShippingFeeAdjuster",
-    # Points pay last, after shipping: they never pay more than is left.
+    # The tenders pay after shipping: they never pay more than is left.
     "loyalty.adjusters.PointsRedemptionAdjuster",
+    # Shopping credit pays what is left after the points.
+    "loyalty.credit.adjusters.CreditAdjuster",
 ]
+# Credit given back to a lot that expired meanwhile is valid this many days.
+LOYALTY_CREDIT_RESTORED_VALID_DAYS = env.int(
+    "LOYALTY_CREDIT_RESTORED_VALID_DAYS", default=30
+)
 # The statutory cooling-off period (鑑賞期) counts from delivery or pickup.
 COOLING_OFF_DAYS = env.int("COOLING_OFF_DAYS", default=7)
 RETURN_POLICY_VERSION = env("RETURN_POLICY_VERSION", default="2026-11")
+# Where self-shipped returns are sent (shown in the return instructions).
+RETURN_ADDRESS = {
+    "name": env("RETURN_ADDRESS_NAME", default="檜木生活 退貨中心"),
+    "phone": env("RETURN_ADDRESS_PHONE", default="02-2700-1234"),
+    "postal_code": env("RETURN_ADDRESS_POSTAL_CODE", default="106"),
+    "address": env("RETURN_ADDRESS", default="台北市大安區復興南路一段 390 號 B1"),
+}
 # Payment methods offered at checkout, in this order: code → gateway class.
 PAYMENT_GATEWAYS = {
     "cod": "shop.checkout.payments.cod.CashOnDeliveryGateway",

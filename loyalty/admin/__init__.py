@@ -12,7 +12,14 @@ Lists over big tables read a page in a fixed number of queries and count only
 what the filters select (`paginator.LargeTablePaginator`).
 """
 
-from loyalty.admin import prices  # noqa: F401
+from loyalty.admin import (
+    coupons,  # noqa: F401  (coupons, vouchers, uses)
+    credit,  # noqa: F401  (top-up plans, credit ledger and lots, adjustments)
+    listings,  # noqa: F401  (member-only listings)
+    plans,  # noqa: F401  (paid membership plans and periods)
+    prices,  # noqa: F401
+    purchases,  # noqa: F401  (top-ups and membership purchases)
+)
 from loyalty.admin.ledgers import (
     PointsEntryAdmin,
     PointsLotAdmin,

@@ -147,7 +147,8 @@ def _email(term: str) -> bool:
     return True
 
 
-def _phone(term: str) -> str | None:
+def search_term_phone(term: str) -> str | None:
+    """A search term as a stored phone number, or None if it cannot be one."""
     if not any(ch.isdigit() for ch in term):
         return None
     try:
@@ -169,7 +170,7 @@ def customers_matching(term: str, *, partial: bool) -> QuerySet | None:
     users = User.objects.order_by()
     if _email(term):
         return users.filter(email__in={term, term.lower()}).values("pk")
-    phone = _phone(term)
+    phone = search_term_phone(term)
     if phone is not None:
         return users.filter(phone=phone).values("pk")
     if partial:

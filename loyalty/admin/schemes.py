@@ -38,6 +38,7 @@ class TierInline(admin.StackedInline):
     model = Tier
     extra = 0
     ordering = ("rank",)
+    raw_id_fields = ("birthday_coupon",)
     fieldsets = (
         (
             None,
@@ -68,8 +69,8 @@ class TierInline(admin.StackedInline):
                 "fields": (
                     ("discount_percent", "points_multiplier"),
                     "free_shipping_threshold",
-                    "birthday_gift_amount",
-                    "member_day_extra_percent",
+                    ("birthday_gift_amount", "birthday_coupon"),
+                    ("member_day_extra_percent", "member_day_points_multiplier"),
                     "hidden_listing_access",
                 )
             },

@@ -29,9 +29,13 @@ so running the seed again changes nothing. The histories need the first
 sixteen demo products (`seed_demo --products 16` or more); without them only
 the memberships are written. No email is sent while the history is written.
 
+3. The member privileges a merchant would have set up (member-only
+   listings, member days, coupons, top-up and paid-membership plans, birthday
+   gifts) and a few members using them: see `privileges`.
+
 The parts: `stories` (what each shopper's history is), `memberships`,
-`histories` (written through the services) and `summary` (the notes printed
-after the step); this module registers the step.
+`histories` (written through the services), `privileges` and `summary` (the
+notes printed after the step); this module registers the step.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from django.db import transaction
 
 from loyalty.demo.histories import histories_seed
 from loyalty.demo.memberships import memberships_seed
+from loyalty.demo.privileges import privileges_reset, privileges_seed
 from loyalty.demo.stories import _expiring_month_start, featured_stories
 from loyalty.demo.summary import _featured_notes, member_state
 from loyalty.models import (
@@ -71,6 +76,7 @@ def loyalty_demo_seed(
     """Memberships for every demo shopper, then the first shoppers' histories."""
     created = memberships_seed(customers=customers, progress=progress)
     _written, notes = histories_seed(customers=customers)
+    notes += privileges_seed(customers=customers)
     return DemoStepResult(
         label="Members",
         total=Membership.objects.count(),
@@ -89,6 +95,7 @@ def loyalty_demo_reset() -> int:
         user__email__regex=DEMO_SHOPPER_EMAIL_REGEX, user__is_staff=False
     )
     with transaction.atomic():
+        privileges_reset(members)
         PointsDraw.objects.filter(entry__membership__in=members).delete()
         PointsEntry.objects.filter(membership__in=members).delete()
         PointsLot.objects.filter(membership__in=members).delete()

@@ -44,8 +44,8 @@ def memberships_seed(*, customers: int = 0, progress: Progress = no_progress) ->
         cursor.execute(
             f"INSERT INTO {quote(Membership._meta.db_table)} (user_id, tier_id,"
             " tier_since, joined_at, points_available, points_pending,"
-            " total_spend, order_count)"
-            f" SELECT u.{pk}, %s, u.date_joined, u.date_joined, 0, 0, 0, 0"
+            " credit_balance, total_spend, order_count)"
+            f" SELECT u.{pk}, %s, u.date_joined, u.date_joined, 0, 0, 0, 0, 0"
             f" FROM ({users_sql}) u",
             [base.pk, *users_params],
         )

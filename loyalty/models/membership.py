@@ -40,6 +40,8 @@ class Membership(models.Model):
     tier_warning_sent_on = models.DateField(null=True, blank=True, editable=False)
     points_available = models.IntegerField(_("points available"), default=0)
     points_pending = models.IntegerField(_("points pending"), default=0)
+    # Cache of the shopping-credit ledger (CreditEntry), like the points caches.
+    credit_balance = models.DecimalField(_("shopping credit"), default=0, **MONEY)
     total_spend = models.DecimalField(
         _("total spend"), default=0, db_index=True, **MONEY
     )
@@ -57,6 +59,9 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(points_pending__gte=0), name="points_pending_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_balance__gte=0), name="credit_balance_not_negative"
             ),
         ]
 

@@ -7,6 +7,15 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
 
 
 class PointsExpiryRule(models.TextChoices):
@@ -18,6 +27,11 @@ class PointsExpiryRule(models.TextChoices):
 class DowngradeRule(models.TextChoices):
     ONE_LEVEL = "one_level", _("Down one level")
     QUALIFIED = "qualified", _("Down to the level the member qualifies for")
+
+
+class BirthdayGiftDay(models.TextChoices):
+    MONTH_START = "month_start", _("The first day of the birthday month")
+    BIRTHDAY = "birthday", _("The birthday itself")
 
 
 class LoyaltyProgramme(models.Model):
@@ -102,6 +116,55 @@ class LoyaltyProgramme(models.Model):
     )
     tier_expiry_warning_days = models.PositiveSmallIntegerField(
         _("warn members this many days before losing a tier"), default=30
+    )
+    # Member day (會員日): days of the month and/or a weekday, in the shop's zone.
+    member_day_dates = models.CharField(
+        _("member days of the month"),
+        max_length=100,
+        blank=True,
+        help_text=_("Comma-separated days, e.g. “8,18”; empty for none."),
+    )
+    member_day_weekday = models.PositiveSmallIntegerField(
+        _("member day of the week"),
+        null=True,
+        blank=True,
+        choices=WEEKDAYS,
+        help_text=_("Empty for none."),
+    )
+    member_day_reminders = models.BooleanField(
+        _("email opted-in members the day before a member day"), default=True
+    )
+    # Birthday gifts (生日禮金): the amount or coupon is set per tier.
+    birthday_gift_day = models.CharField(
+        _("birthday gifts are issued on"),
+        max_length=20,
+        choices=BirthdayGiftDay.choices,
+        default=BirthdayGiftDay.MONTH_START,
+    )
+    birthday_gift_valid_days = models.PositiveSmallIntegerField(
+        _("birthday gift valid for (days)"), default=30
+    )
+    birthday_change_lock_days = models.PositiveSmallIntegerField(
+        _("no gift for a birthday changed within (days)"), default=180
+    )
+    birthday_new_account_days = models.PositiveSmallIntegerField(
+        _("no gift for an account opened within (days) of the gift day"), default=30
+    )
+    # Shopping credit at checkout.
+    credit_max_percent = models.PositiveSmallIntegerField(
+        _("credit may pay at most this percentage of the order"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    credit_with_points = models.BooleanField(
+        _("credit and points can pay the same order"), default=True
+    )
+    # Paid membership.
+    paid_membership_refund_days = models.PositiveSmallIntegerField(
+        _("full refund of an unused paid membership within (days)"), default=7
+    )
+    paid_membership_reminder_days = models.PositiveSmallIntegerField(
+        _("remind paid members this many days before their period ends"), default=7
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

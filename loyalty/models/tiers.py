@@ -179,6 +179,22 @@ class Tier(models.Model):
         validators=NOT_NEGATIVE,
         **MONEY,
     )
+    birthday_coupon = models.ForeignKey(
+        "loyalty.Coupon",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("birthday gift (coupon)"),
+        help_text=_("Given instead of shopping credit when set."),
+    )
+    member_day_points_multiplier = models.DecimalField(
+        _("member-day points multiplier"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("20"))],
+    )
     member_day_extra_percent = models.DecimalField(
         _("member-day extra discount (%)"),
         max_digits=5,

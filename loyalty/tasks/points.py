@@ -6,26 +6,16 @@ command) writes each row once.
 """
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from loyalty.services import points
+from loyalty.tasks.common import RETRY
 
 __all__ = [
     "expire_due_points",
     "release_due_points",
     "send_points_expiry_reminders",
 ]
-
-# A lock timeout or a dropped connection is worth another try; the work done
-# before it is committed batch by batch and skipped the second time.
-RETRY = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": 60,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "ignore_result": True,
-}
 
 
 @shared_task(**RETRY)

@@ -6,27 +6,16 @@ under the rules in force (00:40); warnings go out in the morning (09:30).
 """
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from loyalty.services import schemes, tiers
+from loyalty.tasks.common import RETRY
 
 __all__ = [
     "activate_due_tier_schemes",
     "renew_or_downgrade_tiers",
     "send_tier_expiry_warnings",
 ]
-
-# Each service commits batch by batch and skips what is done, so a retry after
-# a dropped connection or a lock timeout finishes the work without doing any
-# of it twice.
-RETRY = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": 60,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "ignore_result": True,
-}
 
 
 @shared_task(**RETRY)

@@ -8,6 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from loyalty.credit import services as credit
+from loyalty.plans import services as plans
+from loyalty.privileges import birthday, reminders
 from loyalty.services import points, schemes, tiers
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -15,7 +18,7 @@ TAIPEI = ZoneInfo("Asia/Taipei")
 
 @pytest.fixture
 def jobs(monkeypatch, settings):
-    """The six services replaced by recorders: (name, argument) in call order."""
+    """The eleven services replaced by recorders: (name, argument) in call order."""
     settings.TIME_ZONE = "Asia/Taipei"
     calls = []
 
@@ -40,6 +43,15 @@ def jobs(monkeypatch, settings):
     monkeypatch.setattr(
         points, "points_expiry_reminders_send", recorder("points_reminders", 4)
     )
+    monkeypatch.setattr(credit, "credit_expire_due", recorder("credit_expire", 6))
+    monkeypatch.setattr(birthday, "birthday_gifts_issue", recorder("birthday", 7))
+    monkeypatch.setattr(
+        reminders, "member_day_reminders_send", recorder("member_day", 8)
+    )
+    monkeypatch.setattr(plans, "paid_memberships_lapse", recorder("lapse", 9))
+    monkeypatch.setattr(
+        plans, "paid_membership_reminders_send", recorder("plan_reminders", 10)
+    )
     return calls
 
 
@@ -54,6 +66,8 @@ def test_jobs_run_in_order_as_of_the_day_with_the_stores_midnight_after_it(jobs)
 
     day = datetime.date(2027, 1, 31)
     midnight = datetime.datetime(2027, 2, 1, tzinfo=TAIPEI)
+    # Still 31 January in the shop: that day's birthdays, tomorrow's member day.
+    last_moment = midnight - datetime.timedelta(microseconds=1)
     assert jobs == [
         ("schemes_activate_due", {"today": day}),
         ("release", {"now": midnight}),
@@ -61,15 +75,25 @@ def test_jobs_run_in_order_as_of_the_day_with_the_stores_midnight_after_it(jobs)
         ("renew_or_downgrade", {"today": day}),
         ("tier_warnings", {"today": day}),
         ("points_reminders", {"today": day}),
+        ("credit_expire", {"now": midnight}),
+        ("birthday", {"now": last_moment}),
+        ("member_day", {"now": last_moment}),
+        ("lapse", {"now": midnight}),
+        ("plan_reminders", {"now": last_moment}),
     ]
     assert text.splitlines() == [
         "Loyalty beat jobs as of 2027-01-31 (due before 2027-02-01 00:00 Asia/Taipei):",
-        "  Tier schemes activated        0",
-        "  Pending points released       3",
-        "  Points expired                2",
-        "  Tiers renewed or downgraded   5",
-        "  Tier expiry warnings sent     1",
-        "  Points expiry reminders sent  4",
+        "  Tier schemes activated          0",
+        "  Pending points released         3",
+        "  Points expired                  2",
+        "  Tiers renewed or downgraded     5",
+        "  Tier expiry warnings sent       1",
+        "  Points expiry reminders sent    4",
+        "  Shopping credit expired         6",
+        "  Birthday gifts given            7",
+        "  Member-day reminders sent       8",
+        "  Paid memberships ended          9",
+        "  Paid membership reminders sent  10",
     ]
 
 
@@ -104,7 +128,7 @@ def test_a_tier_run_result_prints_its_counts(jobs, monkeypatch):
         tiers, "tiers_renew_or_downgrade", lambda **kwargs: Result(2, 7)
     )
     text = nightly("--today", "2027-01-31")
-    assert "  Tiers renewed or downgraded   renewed 2, downgraded 7" in text
+    assert "  Tiers renewed or downgraded     renewed 2, downgraded 7" in text
 
 
 @pytest.mark.parametrize(

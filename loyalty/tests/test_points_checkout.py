@@ -3,11 +3,16 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from rest_framework.test import APIClient
 
 from loyalty.models import PointsDraw, PointsEntry
 from loyalty.services import points
+from loyalty.tests.checkout_support import (
+    DETAILS,
+    messages_of,
+    review_page_reach,
+    review_place,
+)
 from loyalty.tests.points_support import (
     assert_consistent,
     balances,
@@ -21,42 +26,13 @@ from shop.orders.models import Order
 
 pytestmark = pytest.mark.django_db
 
-DETAILS = {
-    "name": "林小美",
-    "phone": "0912345678",
-    "shipping_method": "store",  # no fee, no address
-    "payment_method": "atm",
-}
-
 
 @pytest.fixture
 def shopper_with_points(client, shipping_methods):  # noqa: F811
     user = member(email="points@example.com", name="林小美")
     points.points_adjust(user=user, points=530, reason="Welcome", actor=None)
-    client.force_login(user)
-    item = variant("1000", stock=5)
-    assert client.post("/cart/add/", {"variant": item.pk}).status_code == 302
-    response = client.post("/checkout/", DETAILS)
-    assert response.status_code == 302 and response.url == "/checkout/review/"
-    client.get("/checkout/review/")  # shows (and so clears) the cart's message
+    review_page_reach(client, user, variant("1000", stock=5))
     return user
-
-
-def messages_of(response) -> list[str]:
-    """The messages waiting after `response`; earlier unread ones come first."""
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def place(client):
-    page = client.get("/checkout/review/")
-    form = page.context["form"]
-    return client.post(
-        "/checkout/review/",
-        {
-            "idempotency_key": form["idempotency_key"].value(),
-            "total": form["total"].value(),
-        },
-    )
 
 
 def test_the_review_page_offers_points(client, shopper_with_points):
@@ -82,7 +58,7 @@ def test_a_member_pays_part_of_an_order_with_points(client, shopper_with_points)
     assert "Remove points" in html
     assert "Place order and pay NT$900" in html
 
-    response = place(client)
+    response = review_place(client)
     assert response.status_code == 302
 
     order = Order.objects.get()
@@ -118,7 +94,7 @@ def test_asking_for_too_many_points_shows_why_and_keeps_nothing(
 
 
 def test_an_unknown_option_is_refused(client, shopper_with_points):
-    response = client.post("/checkout/option/", {"option": "coupon", "value": "X"})
+    response = client.post("/checkout/option/", {"option": "gift_wrap", "value": "X"})
     assert messages_of(response) == ["That choice is not available for this order."]
     assert client.session["checkout"].get("options", {}) == {}
 

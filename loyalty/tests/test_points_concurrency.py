@@ -10,6 +10,7 @@ from loyalty.errors import PointsError
 from loyalty.models import PointsEntry, PointsLot
 from loyalty.services import points
 from loyalty.tasks.points import expire_due_points, release_due_points
+from loyalty.tests.checkout_support import place_with_options
 from loyalty.tests.points_support import (
     assert_consistent,
     balances,
@@ -19,25 +20,11 @@ from loyalty.tests.points_support import (
     programme_set,
     variant,
 )
-from shop.checkout.details import Contact
 from shop.checkout.tests.conftest import shipping_methods  # noqa: F401
-from shop.checkout.tests.helpers import place
-from shop.core.shopper import shopper_for_user
 from shop.core.tests.concurrency import run_together, run_together_split
 from shop.orders.models import Order
 
 pytestmark = pytest.mark.postgres
-
-
-def _place_with_points(user, item, method, amount):
-    return place(
-        shopper=shopper_for_user(user),
-        items={item.pk: 1},
-        method=method,
-        contact=Contact(email=user.email, name="林小美", phone="0912345678"),
-        payment_method="atm",
-        options={"points": amount},
-    )
 
 
 def test_two_checkouts_spending_the_same_points_one_wins(
@@ -51,7 +38,7 @@ def test_two_checkouts_spending_the_same_points_one_wins(
     method = shipping_methods["store"]
 
     orders, errors = run_together_split(
-        *[lambda: _place_with_points(user, item, method, 150) for _ in range(2)]
+        *[lambda: place_with_options(user, item, method, points=150) for _ in range(2)]
     )
 
     assert len(orders) == 1 and len(errors) == 1
@@ -78,7 +65,7 @@ def test_many_checkouts_never_take_the_balance_below_zero(
     method = shipping_methods["store"]
 
     orders, errors = run_together_split(
-        *[lambda: _place_with_points(user, item, method, 200) for _ in range(4)]
+        *[lambda: place_with_options(user, item, method, points=200) for _ in range(4)]
     )
 
     assert len(orders) == 2 and len(errors) == 2

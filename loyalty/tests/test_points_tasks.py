@@ -43,9 +43,11 @@ def test_the_tasks_are_scheduled(settings):
     assert "loyalty.tasks.points.release_due_points" in scheduled
     assert "loyalty.tasks.points.send_points_expiry_reminders" in scheduled
     assert settings.CELERY_TIMEZONE == settings.TIME_ZONE
-    assert settings.CHECKOUT_ADJUSTERS[-1] == (
-        "loyalty.adjusters.PointsRedemptionAdjuster"
-    )
+    # Points pay before shopping credit, which pays what is left.
+    assert settings.CHECKOUT_ADJUSTERS[-2:] == [
+        "loyalty.adjusters.PointsRedemptionAdjuster",
+        "loyalty.credit.adjusters.CreditAdjuster",
+    ]
 
 
 def test_the_release_task_run_twice_writes_one_row_per_lot(clock):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from loyalty.prices import tier_price_set
 from loyalty.pricing_adjusters import MemberShippingFeeAdjuster
 from loyalty.shopper import LoyaltyShopper
+from loyalty.tests.checkout_support import DETAILS, review_place
 from loyalty.tests.prices_fixtures import (
     LIST_PRICE,
     home_delivery,
@@ -28,9 +29,12 @@ def shipping(quote):
 
 
 def test_the_tier_adjuster_replaces_the_shops_shipping_entry(settings):
-    assert settings.CHECKOUT_ADJUSTERS[0] == (
-        "loyalty.pricing_adjusters.MemberShippingFeeAdjuster"
-    )
+    adjusters = settings.CHECKOUT_ADJUSTERS
+    shipping_at = adjusters.index("loyalty.pricing_adjusters.MemberShippingFeeAdjuster")
+    # After the discounts (its free-shipping threshold counts merchandise after
+    # them), before the tenders (they pay what is left, shipping included).
+    assert adjusters[shipping_at - 1] == "loyalty.coupons.adjusters.CouponAdjuster"
+    assert adjusters[shipping_at + 1] == "loyalty.adjusters.PointsRedemptionAdjuster"
     assert "shop.checkout.adjusters.ShippingFeeAdjuster" not in (
         settings.CHECKOUT_ADJUSTERS
     )
@@ -117,20 +121,9 @@ def test_the_order_placed_through_checkout_keeps_the_member_price(client):
     for variant in (beans, drip):
         client.post("/cart/add/", {"variant": variant.pk})
     client.post("/cart/update/", {"variant": drip.pk, "quantity": 2})
-    response = client.post(
-        "/checkout/",
-        {
-            "name": "林小美",
-            "phone": "0912345678",
-            "shipping_method": "store",
-            "payment_method": "cod",
-        },
-    )
+    response = client.post("/checkout/", {**DETAILS, "payment_method": "cod"})
     assert response.url == "/checkout/review/"
-    review = client.get("/checkout/review/")
-    key = review.context["form"]["idempotency_key"].value()
-    response = client.post("/checkout/review/", {"idempotency_key": key})
-    assert response.status_code == 302
+    assert review_place(client).status_code == 302
 
     order = Order.objects.get(user=member)
     lines = sorted(

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from loyalty.listings.rules import listing_rules
 from loyalty.models import Membership, SchemeStatus, Tier, TierPrice, TierScheme
 from loyalty.prices import (
     tier_price_remove,
@@ -196,6 +197,7 @@ def test_the_membership_is_read_once_lazily(beans):
     user = member_in("silver")
     tiers_active()  # cached, as after any earlier request
     tier_prices_exist()
+    listing_rules()
     shopper = LoyaltyShopper(user)
     with CaptureQueriesContext(connection) as built:
         LoyaltyShopper(user)

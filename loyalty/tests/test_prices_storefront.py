@@ -154,8 +154,9 @@ def test_guest_listing_with_cold_caches(client):
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/c/coffee/").status_code == 200
     # The storefront's 7 (see shop/catalog/tests/test_storefront_queries.py)
-    # plus the active tiers and whether any tier price exists, both cached.
-    assert len(captured) == 9
+    # plus the active tiers, whether any tier price exists, the member-only
+    # listing rules and the programme settings (member-day banner), all cached.
+    assert len(captured) == 11
 
 
 def test_member_product_page_queries_do_not_grow_with_variants(client):
@@ -215,5 +216,6 @@ def test_member_cart_and_review_queries_do_not_grow_with_lines(client):
     assert html.count('<span class="teaser">Gold price</span>') == 4
 
     # Each: user, shipping methods, cart lines, variants, pictures, the
-    # membership, the lines' tier prices, the header's item count.
-    assert (cart_three, review_three) == (cart_four, review_four) == (8, 8)
+    # membership, the lines' tier prices, the header's item count, the
+    # member's usable vouchers (the coupon offer).
+    assert (cart_three, review_three) == (cart_four, review_four) == (9, 9)

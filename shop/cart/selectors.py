@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from shop.cart import storage
-from shop.cart.services import max_line_quantity
+from shop.cart.services import max_line_quantity, purchase_locks_for
 from shop.cart.storage import CartRef
 from shop.catalog.models import ProductImage, Variant
 from shop.catalog.selectors import products_visible
@@ -78,7 +78,8 @@ def cart_summary(
 
     A fixed number of queries whatever the number of lines: the stored lines
     (members), the variants with their products and visibility, their images,
-    plus whatever the shopper context and the adjusters need.
+    plus whatever the shopper context (prices, purchase locks) and the
+    adjusters need.
     """
     stored = storage.stored_items(cart)
     if not stored:
@@ -99,6 +100,10 @@ def cart_summary(
     }
     lines: list[CartLineView] = []
     sellable: list[tuple[Variant, int]] = []
+    # A member-only teaser the shopper may no longer buy (e.g. after a downgrade).
+    locked = purchase_locks_for(
+        shopper=shopper, variants=[v for v in variants.values() if v.is_visible]
+    )
     for variant_id, quantity in stored.items():
         variant = variants.get(variant_id)
         if variant is None:
@@ -106,6 +111,10 @@ def cart_summary(
         line = CartLineView(variant=variant, quantity=quantity)
         if not (variant.is_visible and variant.is_active):
             line.problem = _("No longer available. Please remove it from your cart.")
+        elif variant_id in locked:
+            line.problem = _("%(reason)s Please remove it from your cart.") % {
+                "reason": locked[variant_id]
+            }
         elif variant.stock <= 0:
             line.problem = _("Sold out. Please remove it from your cart.")
         else:

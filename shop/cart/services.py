@@ -2,8 +2,10 @@
 
 A variant may go into a cart only if its product is visible to the shopper
 (through `shop.catalog.selectors.products_visible`, so hidden listings stay
-hidden), the variant is on sale and enough stock is left. Refusals raise
-`CartError` with a message for the shopper and nothing changes.
+hidden), the shopper may buy it (`ShopperContext.purchase_locks`: a
+member-only teaser is shown to all but sold to its audience only), the variant
+is on sale and enough stock is left. Refusals raise `CartError` with a message
+for the shopper and nothing changes.
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ def sellable_variants(*, shopper, variant_ids) -> dict[int, Variant]:
     }
 
 
+def purchase_locks_for(*, shopper, variants) -> dict[int, str]:
+    """{variant pk: why} for the variants whose product this shopper may see but
+    not buy; at most one query for all of them."""
+    variants = list(variants)
+    if not variants:
+        return {}
+    locks = shopper.purchase_locks({variant.product_id for variant in variants})
+    return {v.pk: locks[v.product_id] for v in variants if v.product_id in locks}
+
+
 def _clean_variant_id(variant_id) -> int:
     try:
         variant_id = int(variant_id)
@@ -74,6 +86,9 @@ def _variant_for_cart(*, shopper, variant_id) -> Variant:
             field="variant",
             code="unavailable",
         )
+    locked = purchase_locks_for(shopper=shopper, variants=[variant])
+    if locked:
+        raise CartError(locked[variant.pk], field="variant", code="locked")
     return variant
 
 
@@ -188,9 +203,16 @@ def cart_merge_at_login(*, shopper, session, user) -> list[str]:
     db_cart = storage.member_cart_lock(user)
     existing = storage.stored_items(member)
     variants = sellable_variants(shopper=shopper, variant_ids=incoming)
+    locked = purchase_locks_for(shopper=shopper, variants=variants.values())
     messages = []
     for variant_id, quantity in incoming.items():
         variant = variants.get(variant_id)
+        if variant_id in locked:
+            messages.append(
+                _("%(item)s was removed from your cart: %(reason)s")
+                % {"item": variant, "reason": locked[variant_id]}
+            )
+            continue
         if variant is None:
             messages.append(
                 _("An item in your cart is no longer available and was removed.")

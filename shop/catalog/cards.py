@@ -126,9 +126,11 @@ def product_cards(products, *, shopper) -> list[Product]:
     Sets `.active_variants` (`CardVariant`s by position), `.card_price` (the
     VariantPrice of the variant cheapest for this shopper, or None without
     active variants), `.has_price_range` (variants differ in price),
-    `.primary_image` (a `CardImage` of the first picture, or None) and
-    `.in_stock`. Two queries whatever the page size, plus whatever the shopper
-    context needs to price the whole page in one call.
+    `.primary_image` (a `CardImage` of the first picture, or None),
+    `.in_stock` and `.purchase_locked_reason` (why this shopper may see but not
+    buy it, e.g. a member-only teaser; empty when buyable). Two queries
+    whatever the page size, plus whatever the shopper context needs to price
+    and check the whole page in one call each.
     """
     products = list(products)
     if not products:
@@ -158,8 +160,10 @@ def product_cards(products, *, shopper) -> list[Product]:
     for product in products:
         product.active_variants = variants.get(product.pk, [])
     prices = shopper.price_variants([v for p in products for v in p.active_variants])
+    locks = shopper.purchase_locks(list(by_id))
     for product in products:
         set_card_fields(product, prices, first_images.get(product.pk))
+        product.purchase_locked_reason = locks.get(product.pk, "")
     return products
 
 

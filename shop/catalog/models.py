@@ -144,6 +144,17 @@ class Product(TimeStampedModel):
         help_text=_("Shown in the shop from this time on, when active."),
     )
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    # Hygiene, perishable or made-to-order goods: shown before purchase and
+    # frozen onto each order line, so a later edit changes no one's rights.
+    non_returnable_reason = models.CharField(
+        _("cannot be returned because"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "e.g. “Opened cosmetics cannot be returned.” Empty: returnable. "
+            "Shown on the product page and at checkout."
+        ),
+    )
     option1_name = models.CharField(
         _("first option"), max_length=30, blank=True, help_text=_("e.g. Size")
     )

@@ -163,8 +163,9 @@ def product_detail(*, shopper, slug: str) -> Product:
 
     Sets `.active_variants` (by position), `.image_list`, `.attribute_list`
     (values with their attribute), `.variant_prices` ({variant pk:
-    VariantPrice}), `.card_price` (cheapest), `.primary_image` and `.in_stock`.
-    Four queries.
+    VariantPrice}), `.card_price` (cheapest), `.primary_image`, `.in_stock`
+    and `.purchase_locked_reason` (why this shopper may see but not buy it;
+    empty when buyable). Four queries, plus what the shopper context needs.
     """
     product = (
         products_visible(shopper=shopper)
@@ -195,6 +196,8 @@ def product_detail(*, shopper, slug: str) -> Product:
         product.variant_prices,
         product.image_list[0] if product.image_list else None,
     )
+    locks = shopper.purchase_locks([product.pk])
+    product.purchase_locked_reason = locks.get(product.pk, "")
     return product
 
 

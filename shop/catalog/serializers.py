@@ -168,6 +168,14 @@ class ProductCardSerializer(serializers.Serializer):
         help_text=gettext_lazy("Variants differ in price: show the price as 'from'.")
     )
     in_stock = serializers.BooleanField()
+    purchase_locked_reason = serializers.CharField(
+        default="",
+        help_text=gettext_lazy(
+            "Why this shopper may see the product but not buy it (a member-only "
+            "listing shown as a teaser), e.g. “Members of Gold or higher can buy "
+            "this.”; empty when they may buy it."
+        ),
+    )
     image = ProductImageSerializer(source="primary_image", allow_null=True)
     published_at = serializers.DateTimeField()
 

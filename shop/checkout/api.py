@@ -9,7 +9,12 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -27,6 +32,7 @@ from shop.checkout.details import (
     shipping_validate,
 )
 from shop.checkout.errors import NotificationRejected, PaymentError
+from shop.checkout.models import PaymentNotification
 from shop.checkout.payments import payment_gateway, payment_gateways
 from shop.checkout.payments.services import payment_notification_process
 from shop.checkout.selectors import (
@@ -247,7 +253,62 @@ class PaymentMethodListApi(GenericAPIView):
         )
 
 
-class PaymentNotifyApi(APIView):
+def provider_notice_schema(*, operation_id: str, result):
+    """The OpenAPI description of a `ProviderNoticeApi`'s POST."""
+    return extend_schema(
+        operation_id=operation_id,
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={
+            200: result,
+            400: OpenApiResponse(description="Rejected; nothing changed."),
+            404: OpenApiResponse(description="No such gateway."),
+        },
+        auth=[],
+        tags=["payments"],
+    )
+
+
+class ProviderNoticeApi(APIView):
+    """A hosted payment provider's signed notice (server to server): the base.
+
+    A view finds the URL's gateway (`gateway_get`, Http404 when there is
+    none), verifies and applies the notice (`notice_process`, the outcome;
+    NotificationRejected is answered 400 and nothing changes) and says what
+    each outcome means (`outcome_details`). Describe its POST with
+    `extend_schema_view(post=provider_notice_schema(...))`.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes: list = []
+
+    def gateway_get(self, code: str):
+        raise NotImplementedError
+
+    def notice_process(self, request, gateway) -> str:
+        raise NotImplementedError
+
+    def outcome_details(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def post(self, request, gateway: str):
+        chosen = self.gateway_get(gateway)
+        try:
+            outcome = self.notice_process(request, chosen)
+        except NotificationRejected as error:
+            return Response(
+                {"detail": error.message, "code": error.code},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"status": outcome, "detail": self.outcome_details()[outcome]})
+
+
+@extend_schema_view(
+    post=provider_notice_schema(
+        operation_id="payment_notify", result=NotificationResultSerializer
+    )
+)
+class PaymentNotifyApi(ProviderNoticeApi):
     """A hosted payment provider's signed notice (server to server).
 
     400 for a bad signature, a stale timestamp, a replayed notice id, an
@@ -256,41 +317,23 @@ class PaymentNotifyApi(APIView):
     already paid: no second payment is recorded.
     """
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes: list = []
-
-    @extend_schema(
-        operation_id="payment_notify",
-        request={"application/json": OpenApiTypes.OBJECT},
-        responses={
-            200: NotificationResultSerializer,
-            400: OpenApiResponse(description="Rejected; nothing changed."),
-            404: OpenApiResponse(description="No such gateway."),
-        },
-        auth=[],
-        tags=["payments"],
-    )
-    def post(self, request, gateway: str):
+    def gateway_get(self, code: str):
         try:
-            chosen = payment_gateway(gateway)
+            chosen = payment_gateway(code)
         except PaymentError as error:
             raise Http404(error.message) from error
         if not getattr(chosen, "receives_notifications", False):
             raise Http404(_("This payment method does not take notifications."))
-        try:
-            notice = chosen.verify_notification(request._request)
-            result = payment_notification_process(gateway=chosen, notice=notice)
-        except NotificationRejected as error:
-            return Response(
-                {"detail": error.message, "code": error.code},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        details = {
-            result.Outcome.PAID: _("Payment recorded."),
-            result.Outcome.FAILED: _("Failed payment recorded."),
-            result.Outcome.ALREADY_PAID: _(
-                "The order was already paid; nothing changed."
-            ),
+        return chosen
+
+    def notice_process(self, request, gateway) -> str:
+        notice = gateway.verify_notification(request._request)
+        return payment_notification_process(gateway=gateway, notice=notice).outcome
+
+    def outcome_details(self) -> dict[str, str]:
+        outcome = PaymentNotification.Outcome
+        return {
+            outcome.PAID: _("Payment recorded."),
+            outcome.FAILED: _("Failed payment recorded."),
+            outcome.ALREADY_PAID: _("The order was already paid; nothing changed."),
         }
-        return Response({"status": result.outcome, "detail": details[result.outcome]})

@@ -21,6 +21,7 @@ from shop.cart.services import (
     MAX_ID,
     cart_clear,
     max_line_quantity,
+    purchase_locks_for,
     sellable_variants,
 )
 from shop.cart.storage import CartRef
@@ -39,9 +40,13 @@ from shop.orders.models import (
     Payment,
 )
 from shop.orders.notifications import order_email_send_later
-from shop.orders.services import order_event_record, order_number_generate
+from shop.orders.services import (
+    order_event_record,
+    order_mark_paid,
+    order_number_generate,
+)
 from shop.orders.signals import order_placed
-from shop.orders.status import PaymentStatus
+from shop.orders.status import OrderStatus, PaymentStatus
 
 NUMBER_ATTEMPTS = 5
 
@@ -83,7 +88,10 @@ def quote_for_items(
 ):
     """Re-check that the shopper may buy `items` now and price them.
 
-    Raises CheckoutError when an item is no longer for sale to this shopper.
+    Raises CheckoutError when an item is no longer for sale to this shopper:
+    hidden from them, or shown but locked (a member-only listing whose
+    audience they have left, e.g. after a downgrade). Placement calls this
+    inside its transaction, so the check holds at the moment of the order.
     Stock is not checked here (placement takes it, atomically).
     """
     items = _clean_items(items)
@@ -93,6 +101,15 @@ def quote_for_items(
             _("An item in your cart is no longer available. Please review your cart."),
             field="items",
             code="unavailable",
+        )
+    locked = purchase_locks_for(shopper=shopper, variants=variants.values())
+    if locked:
+        variant_id, reason = next(iter(locked.items()))
+        raise CheckoutError(
+            _("%(item)s cannot be bought: %(reason)s Please review your cart.")
+            % {"item": variants[variant_id], "reason": reason},
+            field="items",
+            code="locked",
         )
     return quote_build(
         shopper=shopper,
@@ -284,7 +301,18 @@ def _order_create(
     order_event_record(order=order, actor=user, note=note)
     gateway.placed(order=order, payment=payment, actor=user)
     order_placed.send(sender=Order, order=order)
-    _emails_queue(order, gateway.placed_emails)
+    if order.total == 0 and order.status == OrderStatus.PENDING_PAYMENT:
+        # Points or shopping credit paid for everything: no gateway has
+        # anything to collect, and no pay-by instructions make sense.
+        order_mark_paid(
+            order=order,
+            payment=payment,
+            actor=user,
+            note=_("Paid in full at checkout; nothing left to pay."),
+        )
+        _emails_queue(order, ("placed",))
+    else:
+        _emails_queue(order, gateway.placed_emails)
     return order
 
 
@@ -301,6 +329,7 @@ def _order_lines_write(order: Order, quote: Quote) -> tuple[list, list]:
             list_unit_price=line.price.list_price.amount,
             unit_price=line.unit_price.amount,
             price_label=str(line.price.label)[:60],
+            non_returnable_reason=line.variant.product.non_returnable_reason,
             subtotal=line.subtotal.amount,
         )
         for line in quote.lines

@@ -65,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "socialaccount.*",
         "authtoken.*",
         "loyalty.*",
+        "returns.*",
     ),
     CUSTOMER_SERVICE: (
         "accounts.view_user",
@@ -76,9 +77,32 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_ORDERS_VIEW,
         *_LOYALTY_VIEW,
     ),
-    # Returns arrive with their own app; the group exists so staff can be
-    # assigned now. Nothing of loyalty yet.
-    RETURNS_STAFF: (),
+    # Returns staff work the returns queue: approve, receive, inspect, refund
+    # (`add_refund`: the issue has staff process returns, refund included),
+    # record bank transfers, write notes. They look orders and products up,
+    # and change neither: no product, variant or price is theirs to edit.
+    RETURNS_STAFF: (
+        "returns.view_returnrequest",
+        "returns.change_returnrequest",
+        "returns.view_returnline",
+        "returns.view_returnunit",
+        "returns.change_returnunit",
+        "returns.view_returnphoto",
+        "returns.view_returnevent",
+        "returns.view_returnnote",
+        "returns.add_returnnote",
+        "returns.view_exchangereservation",
+        "returns.view_refund",
+        "returns.add_refund",
+        "returns.change_refund",
+        "returns.view_refundunit",
+        "returns.view_serialreturner",
+        "returns.view_returnpolicy",
+        "orders.view_order",
+        "orders.view_orderline",
+        "catalog.view_product",
+        "catalog.view_variant",
+    ),
 }
 
 

@@ -72,6 +72,14 @@ class ShopperContext(Protocol):
     def restrict_products(self, products: QuerySet) -> QuerySet:
         """Narrow an already-published product queryset to what this shopper may see."""
 
+    def purchase_locks(self, product_ids: Iterable[Any]) -> dict[Any, str]:
+        """Products this shopper may see but not buy: pk → why, shown instead of
+        the buy button ("Reach Gold to buy"); at most one query for all of them.
+
+        Cart and checkout refuse these with the reason. A product hidden from
+        the shopper, should one be passed, is refused too.
+        """
+
     def price_variants(
         self, variants: Iterable[PricedVariant]
     ) -> dict[Any, VariantPrice]:
@@ -98,6 +106,9 @@ class PublicShopper:
 
     def restrict_products(self, products: QuerySet) -> QuerySet:
         return products
+
+    def purchase_locks(self, product_ids: Iterable[Any]) -> dict[Any, str]:
+        return {}
 
     def price_variants(
         self, variants: Iterable[PricedVariant]

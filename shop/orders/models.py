@@ -128,6 +128,10 @@ class OrderLine(models.Model):
     list_unit_price = models.DecimalField(_("list price"), **MONEY)
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     price_label = models.CharField(_("price label"), max_length=60, blank=True)
+    # The product's non-returnable notice as shown when buying; empty: returnable.
+    non_returnable_reason = models.CharField(
+        _("not returnable because"), max_length=120, blank=True
+    )
     # unit_price × quantity, before order-level adjustments (see allocations).
     subtotal = models.DecimalField(_("line subtotal"), **MONEY)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from shop.orders import selectors
 from shop.orders.forms import OrderLookupForm
 from shop.orders.models import Order
+from shop.orders.order_page import order_panels_for
 
 HISTORY_PAGE_SIZE = 10
 # The session key holding the numbers of orders this browser has proved it may see.
@@ -57,7 +58,11 @@ def detail(request, number: str):
         order = selectors.order_for_member(user=request.user, number=number)
     except Order.DoesNotExist:
         raise Http404 from None
-    context = {**_detail_context(order), "base_template": "accounts/base.html"}
+    context = {
+        **_detail_context(order),
+        "base_template": "accounts/base.html",
+        "panels": order_panels_for(request, order=order),
+    }
     return render(request, "orders/detail.html", context)
 
 
@@ -82,30 +87,36 @@ def _count_failure(keys: list[str]) -> None:
             cache.set(key, 1, window)
 
 
+def order_lookup_attempt(request, form: OrderLookupForm) -> Order | None:
+    """The order a valid lookup `form` names, or None with the form's error.
+
+    Failed attempts are counted by address and by order number, so every form
+    that proves an order by number and email shares one budget of tries, and
+    every mismatch gets the same answer.
+    """
+    number = form.cleaned_data["number"].strip().upper()
+    keys = _attempt_keys(request, number)
+    if _too_many_attempts(keys):
+        form.add_error(None, _("Too many attempts. Please try again in a few minutes."))
+        return None
+    order = selectors.order_lookup(number=number, email=form.cleaned_data["email"])
+    if order is None:
+        _count_failure(keys)
+        form.add_error(
+            None, _("We could not find an order with that number and email address.")
+        )
+    return order
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def lookup(request):
     """Find an order by number and email; every mismatch gets the same answer."""
     form = OrderLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["number"].strip().upper()
-        keys = _attempt_keys(request, number)
-        if _too_many_attempts(keys):
-            form.add_error(
-                None, _("Too many attempts. Please try again in a few minutes.")
-            )
-        else:
-            order = selectors.order_lookup(
-                number=number, email=form.cleaned_data["email"]
-            )
-            if order is None:
-                _count_failure(keys)
-                form.add_error(
-                    None,
-                    _("We could not find an order with that number and email address."),
-                )
-            else:
-                guest_order_grant(request, order=order)
-                return redirect("orders:guest_detail", number=order.number)
+        order = order_lookup_attempt(request, form)
+        if order is not None:
+            guest_order_grant(request, order=order)
+            return redirect("orders:guest_detail", number=order.number)
     status = 400 if form.errors else 200
     return render(request, "orders/lookup.html", {"form": form}, status=status)
 
@@ -119,5 +130,10 @@ def guest_detail(request, number: str):
     order = selectors.orders_with_details().filter(number=number).first()
     if order is None:
         raise Http404
-    context = {**_detail_context(order), "guest": True, "base_template": "base.html"}
+    context = {
+        **_detail_context(order),
+        "guest": True,
+        "base_template": "base.html",
+        "panels": order_panels_for(request, order=order, guest=True),
+    }
     return render(request, "orders/detail.html", context)

@@ -23,7 +23,10 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from loyalty.credit import services as credit
 from loyalty.dates import store_midnight
+from loyalty.plans import services as plans
+from loyalty.privileges import birthday, reminders
 from loyalty.services import points, schemes, tiers
 from shop.core.errors import ShopError
 
@@ -57,7 +60,9 @@ class Command(BaseCommand):
         "Run every loyalty beat job as of a day: activate due tier schemes, "
         "release pending points whose cooling-off period has ended, expire due "
         "points, renew or downgrade expired tiers, send tier-expiry warnings and "
-        "points-expiry reminders. Default: today in the shop's time zone."
+        "points-expiry reminders, expire shopping credit, give birthday gifts, "
+        "send member-day reminders, end and remind paid memberships. Default: "
+        "today in the shop's time zone."
     )
 
     def add_arguments(self, parser):
@@ -80,6 +85,9 @@ class Command(BaseCommand):
         day = self._day(today, days)
         # Everything due before the shop's midnight at the end of `day`.
         now = store_midnight(day + datetime.timedelta(days=1))
+        # Jobs about the day itself (its birthdays, tomorrow's member day) run
+        # at its last instant, which is still that day in the shop.
+        last_moment = now - datetime.timedelta(microseconds=1)
         jobs = (
             (
                 "Tier schemes activated",
@@ -98,6 +106,23 @@ class Command(BaseCommand):
             (
                 "Points expiry reminders sent",
                 lambda: points.points_expiry_reminders_send(today=day),
+            ),
+            ("Shopping credit expired", lambda: credit.credit_expire_due(now=now)),
+            (
+                "Birthday gifts given",
+                lambda: birthday.birthday_gifts_issue(now=last_moment),
+            ),
+            (
+                "Member-day reminders sent",
+                lambda: reminders.member_day_reminders_send(now=last_moment),
+            ),
+            (
+                "Paid memberships ended",
+                lambda: plans.paid_memberships_lapse(now=now),
+            ),
+            (
+                "Paid membership reminders sent",
+                lambda: plans.paid_membership_reminders_send(now=last_moment),
             ),
         )
         local_now = timezone.localtime(now)

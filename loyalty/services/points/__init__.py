@@ -24,6 +24,12 @@ from loyalty.services.points.expiry import (
 )
 from loyalty.services.points.ledger import last_valid_day, lot_expiry, split_points
 from loyalty.services.points.reconcile import points_lot_differences, points_reconcile
+from loyalty.services.points.returns import (
+    PointsReversal,
+    points_restore_for_units,
+    points_reversal_preview,
+    points_reverse_for_units,
+)
 from loyalty.services.points.reversal import points_reverse_for_order
 from loyalty.services.points.spending import (
     RedeemLimits,
@@ -37,6 +43,7 @@ from loyalty.services.points.spending import (
 __all__ = [
     "POINTS_CODE",
     "EarnBase",
+    "PointsReversal",
     "RedeemLimits",
     "last_valid_day",
     "lot_expiry",
@@ -53,7 +60,10 @@ __all__ = [
     "points_release_due",
     "points_release_for_order",
     "points_restore_for_order",
+    "points_restore_for_units",
+    "points_reversal_preview",
     "points_reverse_for_order",
+    "points_reverse_for_units",
     "points_schedule_release",
     "redeem_limits",
     "split_points",

@@ -32,6 +32,9 @@ from shop.orders.selectors import order_cooling_off_ends
 
 # The order adjustment of the part paid with points (see loyalty.adjusters).
 POINTS_CODE = "points"
+# The member-day discount; its `data["points_multiplier"]` multiplies the
+# tier's (see loyalty.privileges.adjusters).
+MEMBER_DAY_CODE = "member_day"
 
 
 def points_for_amount(*, amount: Decimal, multiplier: Decimal) -> int:
@@ -57,6 +60,8 @@ class EarnBase:
     # Order line id → the line's part of `amount` (without shipping): the
     # weights the order's points are split by.
     weights: dict[int, Decimal]
+    # Extra multiplier of an order placed on a member day (1 otherwise).
+    member_day_multiplier: Decimal = Decimal(1)
 
 
 def _spread(weights: dict[int, Decimal], amount: Decimal) -> None:
@@ -75,7 +80,8 @@ def order_earn_base(*, order) -> EarnBase:
     (adjustment kind TENDER, code "points") unless `earn_on_points_paid`,
     without any other tender (shopping credit) unless `earn_on_credit_paid`;
     with shipping only if `earn_on_shipping`. An amount without allocations
-    to lines is spread over the lines in proportion.
+    to lines is spread over the lines in proportion. An order placed on a
+    member day carries the member-day points multiplier of its discount.
     """
     settings_ = programme()
     weights = {
@@ -90,7 +96,12 @@ def order_earn_base(*, order) -> EarnBase:
         .prefetch_related("allocations")
         .order_by("position", "pk")
     )
+    member_day_multiplier = Decimal(1)
     for adjustment in adjustments:
+        if adjustment.code == MEMBER_DAY_CODE:
+            extra = (adjustment.data or {}).get("points_multiplier")
+            if extra:
+                member_day_multiplier = max(Decimal(str(extra)), Decimal(1))
         if adjustment.kind == AdjustmentKind.SHIPPING:
             if settings_.earn_on_shipping:
                 amount += adjustment.amount
@@ -112,14 +123,19 @@ def order_earn_base(*, order) -> EarnBase:
                 allocated += allocation.amount
         if adjustment.amount != allocated:
             _spread(weights, adjustment.amount - allocated)
-    return EarnBase(amount=max(amount, Decimal(0)), weights=weights)
+    return EarnBase(
+        amount=max(amount, Decimal(0)),
+        weights=weights,
+        member_day_multiplier=member_day_multiplier,
+    )
 
 
 def points_award_for_order(*, order) -> list[PointsEntry]:
     """Earn the points of a paid order, pending: a lot and an EARN row per line.
 
     The order's points are computed once from its earn base at the member's
-    tier multiplier (the tier held when paid), then split over the lines by
+    tier multiplier (the tier held when paid), times the member-day
+    multiplier when the order was placed on a member day, then split over the lines by
     largest remainder so the lots add up exactly; lines with no points get no
     lot. Each lot expires by the programme's rule counted from now, and
     becomes available when the cooling-off period after delivery ends (unknown
@@ -136,7 +152,8 @@ def points_award_for_order(*, order) -> list[PointsEntry]:
             return []
         base = order_earn_base(order=order)
         total = points_for_amount(
-            amount=base.amount, multiplier=membership.tier.points_multiplier
+            amount=base.amount,
+            multiplier=membership.tier.points_multiplier * base.member_day_multiplier,
         )
         if total <= 0:
             return []

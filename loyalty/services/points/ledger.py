@@ -30,6 +30,7 @@ from shop.checkout.allocation import split_units
 
 K = TypeVar("K")
 T = TypeVar("T")
+N = TypeVar("N", int, Decimal)
 
 
 # --- Time ---------------------------------------------------------------------
@@ -161,8 +162,23 @@ def lots_draw(*, entry: PointsEntry, lots: list[PointsLot], points: int) -> int:
     Writes one PointsDraw per lot touched and the lots' new `remaining`
     (the lots are locked by the caller, so the values written are exact).
     """
-    left = points
-    draws, touched = [], []
+    taken, total = lots_take(lots, points)
+    if taken:
+        PointsLot.objects.bulk_update([lot for lot, _take in taken], ["remaining"])
+        PointsDraw.objects.bulk_create(
+            PointsDraw(entry=entry, lot=lot, points=take) for lot, take in taken
+        )
+    return total
+
+
+def lots_take(lots: Iterable, wanted: N) -> tuple[list[tuple[object, N]], N]:
+    """Take up to `wanted` from `lots` in their order; ([(lot, take)], total taken).
+
+    Lowers each touched lot's `remaining` in memory; the caller writes the
+    lots and their draw rows. For points (int) and shopping credit (Decimal).
+    """
+    left = wanted
+    taken = []
     for lot in lots:
         if left <= 0:
             break
@@ -171,9 +187,5 @@ def lots_draw(*, entry: PointsEntry, lots: list[PointsLot], points: int) -> int:
             continue
         lot.remaining -= take
         left -= take
-        touched.append(lot)
-        draws.append(PointsDraw(entry=entry, lot=lot, points=take))
-    if touched:
-        PointsLot.objects.bulk_update(touched, ["remaining"])
-        PointsDraw.objects.bulk_create(draws)
-    return points - left
+        taken.append((lot, take))
+    return taken, wanted - left

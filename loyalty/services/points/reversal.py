@@ -123,15 +123,23 @@ def _lot_reverse(
         ]
         short -= lots_draw(entry=entry, lots=others, points=short)
     if short:
-        entry.reason = (
-            reason
-            + " "
-            + _(
-                "%(count)d points had already been spent; the balance is negative "
-                "until new points pay them back."
-            )
-            % {"count": short}
-        )[:255]
-        entry.save(update_fields=["reason"])
+        reversal_note_short(entry, reason, short)
     membership_add(lot.membership_id, available=-wanted)
     return wanted
+
+
+def reversal_note_short(entry: PointsEntry, reason: str, short: int) -> None:
+    """Say on a REVERSE row that `short` of its points were spent, unrecovered.
+
+    The balance is left negative by them; later points pay them back.
+    """
+    entry.reason = (
+        reason
+        + " "
+        + _(
+            "%(count)d points had already been spent; the balance is negative "
+            "until new points pay them back."
+        )
+        % {"count": short}
+    )[:255]
+    entry.save(update_fields=["reason"])

@@ -207,6 +207,82 @@ def points_redeem_for_order(*, order) -> PointsEntry | None:
     return entry
 
 
+def order_redeem_entry(order) -> PointsEntry | None:
+    """The REDEEM row of the points `order` paid with, or None."""
+    return PointsEntry.objects.filter(
+        idempotency_key=f"redeem:order:{order.pk}"
+    ).first()
+
+
+def redeem_draws_lock(redeem: PointsEntry) -> tuple[list[PointsDraw], dict]:
+    """The draws of `redeem` and, locked in pk order, {lot id: lot} they drew on."""
+    draws = list(PointsDraw.objects.filter(entry=redeem).order_by("lot_id", "pk"))
+    lots = {
+        lot.pk: lot
+        for lot in PointsLot.objects.select_for_update()
+        .filter(pk__in=[draw.lot_id for draw in draws])
+        .order_by("pk")
+    }
+    return draws, lots
+
+
+def draws_restore(
+    gives: list[tuple[PointsDraw, int]],
+    lots: dict,
+    *,
+    redeem: PointsEntry,
+    order,
+    actor,
+    reason: str,
+    key_prefix: str,
+    now,
+    balance_before: int,
+) -> int:
+    """Give each (draw, points) of `gives` back to the lot it drew on; the total.
+
+    One RESTORE row per draw, keyed `<key_prefix>draw:<draw id>`; a lot keeps
+    its expiry (one past it expires again at once), and a negative balance
+    before (`balance_before`) is paid back from the points first. The caller
+    holds the member's lock and the lots' (`redeem_draws_lock`).
+    """
+    entries = []
+    for draw, give in gives:
+        lot = lots[draw.lot_id]
+        lot.remaining += give
+        if lot.status != PointsLotStatus.AVAILABLE:
+            # Expired or reversed since: the points come back all the same,
+            # and an expired lot goes again below.
+            lot.status = PointsLotStatus.AVAILABLE
+        draw.restored += give
+        entries.append(
+            PointsEntry(
+                membership_id=redeem.membership_id,
+                kind=PointsEntryKind.RESTORE,
+                points=give,
+                lot=lot,
+                order=order,
+                actor=actor,
+                reason=reason,
+                idempotency_key=f"{key_prefix}draw:{draw.pk}",
+                created_at=now,
+            )
+        )
+    if not entries:
+        return 0
+    changed = [draw for draw, _give in gives]
+    PointsEntry.objects.bulk_create(entries)
+    PointsLot.objects.bulk_update(
+        [lots[draw.lot_id] for draw in changed], ["remaining", "status"]
+    )
+    PointsDraw.objects.bulk_update(changed, ["restored"])
+    total = sum(entry.points for entry in entries)
+    membership_add(redeem.membership_id, available=total)
+    member_expire_due(redeem.membership_id, now)
+    if balance_before < 0:
+        debt_settle(redeem.membership_id, now)
+    return total
+
+
 def points_restore_for_order(*, order, actor=None) -> int:
     """Give back the points a cancelled order paid with, to the lots they came from.
 
@@ -214,9 +290,7 @@ def points_restore_for_order(*, order, actor=None) -> int:
     and keeps its expiry (a lot past it expires at once, in the same
     transaction). Returns the points restored; a second call restores nothing.
     """
-    redeem = PointsEntry.objects.filter(
-        idempotency_key=f"redeem:order:{order.pk}"
-    ).first()
+    redeem = order_redeem_entry(order)
     if redeem is None:
         return 0
     now = timezone.now()
@@ -226,53 +300,22 @@ def points_restore_for_order(*, order, actor=None) -> int:
             .values_list("points_available", flat=True)
             .get(pk=redeem.membership_id)
         )
-        draws = list(PointsDraw.objects.filter(entry=redeem).order_by("lot_id", "pk"))
-        lots = {
-            lot.pk: lot
-            for lot in PointsLot.objects.select_for_update()
-            .filter(pk__in=[draw.lot_id for draw in draws])
-            .order_by("pk")
-        }
-        reason = _("Order %(number)s cancelled") % {"number": order.number}
-        entries, changed_draws = [], []
-        for draw in draws:
-            amount = draw.points - draw.restored
-            if amount <= 0:
-                continue
-            lot = lots[draw.lot_id]
-            lot.remaining += amount
-            if lot.status != PointsLotStatus.AVAILABLE:
-                # Expired or reversed since: the points come back all the same,
-                # and an expired lot goes again below.
-                lot.status = PointsLotStatus.AVAILABLE
-            draw.restored = draw.points
-            changed_draws.append(draw)
-            entries.append(
-                PointsEntry(
-                    membership_id=redeem.membership_id,
-                    kind=PointsEntryKind.RESTORE,
-                    points=amount,
-                    lot=lot,
-                    order=order,
-                    actor=actor,
-                    reason=reason,
-                    idempotency_key=f"restore:order:{order.pk}:draw:{draw.pk}",
-                    created_at=now,
-                )
-            )
-        if not entries:
-            return 0
-        PointsEntry.objects.bulk_create(entries)
-        PointsLot.objects.bulk_update(
-            [lots[draw.lot_id] for draw in changed_draws], ["remaining", "status"]
+        draws, lots = redeem_draws_lock(redeem)
+        return draws_restore(
+            [
+                (draw, draw.points - draw.restored)
+                for draw in draws
+                if draw.points > draw.restored
+            ],
+            lots,
+            redeem=redeem,
+            order=order,
+            actor=actor,
+            reason=_("Order %(number)s cancelled") % {"number": order.number},
+            key_prefix=f"restore:order:{order.pk}:",
+            now=now,
+            balance_before=before,
         )
-        PointsDraw.objects.bulk_update(changed_draws, ["restored"])
-        total = sum(entry.points for entry in entries)
-        membership_add(redeem.membership_id, available=total)
-        member_expire_due(redeem.membership_id, now)
-        if before < 0:
-            debt_settle(redeem.membership_id, now)
-    return total
 
 
 def points_adjust(

@@ -150,6 +150,13 @@ def _card(product, url_pattern: str, labels: dict[str, str]) -> str:
     if not product.in_stock:
         word = labels["sold_out"] if price is not None else labels["unavailable"]
         badge = f'<span class="badge out">{word}</span>'
+    # A teaser of a member-only listing: shown, but not for this shopper to buy.
+    lock = getattr(product, "purchase_locked_reason", "")
+    if lock:
+        badge += (
+            '<p class="purchase-lock"><span aria-hidden="true">&#128274; </span>'
+            f"{_e(lock)}</p>"
+        )
     return (
         f'<li><article class="product-card"><a href="{_e(url)}">{picture}'
         f'<div class="body">{brand}<h3 class="title">{_e(product.title)}</h3>'

@@ -106,6 +106,7 @@ def test_product_card(client):
             "price_label": "",
             "has_price_range": True,
             "in_stock": True,
+            "purchase_locked_reason": "",
             "image": {
                 "url": f"http://testserver{image.image.url}",
                 "thumbnail_url": f"http://testserver{image.image.url}",

@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from django.utils.translation import gettext as _
 
-from shop.checkout.errors import NotificationRejected
+from shop.checkout.errors import NotificationRejected, PaymentError
 from shop.orders.status import OrderStatus
 
 
@@ -52,6 +52,19 @@ class Notification:
 
     PAID = "paid"
     FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    """A provider's answer to a refund: done (with its reference) or declined.
+
+    The same idempotency key always gets the same answer, so a retried
+    refund is never paid twice.
+    """
+
+    succeeded: bool
+    reference: str = ""
+    message: str = ""
 
 
 @runtime_checkable
@@ -110,4 +123,23 @@ class BaseGateway:
     def verify_notification(self, request) -> Notification:
         raise NotificationRejected(
             _("This payment method does not take notifications."), code="not_supported"
+        )
+
+    # Whether `refund` can give money back through the provider; without it a
+    # refund is a bank transfer the merchant pays by hand (cash on delivery,
+    # ATM).
+    supports_refund = False
+
+    def refund(
+        self, *, payment, amount: Decimal, idempotency_key: str
+    ) -> RefundOutcome:
+        """Give `amount` of `payment` back through the provider.
+
+        Called after the refund is recorded, outside its transaction; the
+        provider must treat `idempotency_key` as one refund however often it
+        is sent. Raises PaymentError (code "not_supported") here.
+        """
+        raise PaymentError(
+            _("This payment method cannot refund automatically."),
+            code="not_supported",
         )

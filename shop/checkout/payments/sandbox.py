@@ -9,18 +9,25 @@ confirmation. No card is charged and nothing goes over the network.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shop.checkout.payments.base import PaymentStart
+from shop.checkout.payments.base import PaymentStart, RefundOutcome
 from shop.checkout.payments.hosted import HostedGateway
+from shop.orders.models import Payment
 
 TOKEN_SALT = "shop.checkout.sandbox"
 TOKEN_MAX_AGE = 60 * 60
+# Where the pretend provider keeps the refunds it made, on the payment.
+REFUNDS_KEY = "sandbox_refunds"
 
 
 class SandboxCardGateway(HostedGateway):
@@ -59,3 +66,39 @@ class SandboxCardGateway(HostedGateway):
             else "",
         )
         return body, {self.signature_header: self.sign(body)}
+
+    supports_refund = True
+
+    def refund(
+        self, *, payment, amount: Decimal, idempotency_key: str
+    ) -> RefundOutcome:
+        """Refund `amount` of a paid `payment`, as a provider would.
+
+        Deterministic, without the network: the reference is derived from
+        the key, and the refunds made are kept in `payment.data` (under the
+        payment's row lock) as the provider's own records, so the same key
+        again answers the first outcome and refunds nothing more. More than
+        is left of the payment is declined.
+        """
+        with transaction.atomic():
+            locked = Payment.objects.select_for_update().get(pk=payment.pk)
+            made = dict((locked.data or {}).get(REFUNDS_KEY) or {})
+            if idempotency_key in made:
+                return RefundOutcome(
+                    succeeded=True, reference=made[idempotency_key]["reference"]
+                )
+            refunded = sum((Decimal(r["amount"]) for r in made.values()), Decimal(0))
+            if amount <= 0 or refunded + amount > locked.amount:
+                return RefundOutcome(
+                    succeeded=False,
+                    message=_("The refund is more than is left of the payment."),
+                )
+            digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+            reference = f"SBXR{digest[:12].upper()}"
+            made[idempotency_key] = {
+                "amount": str(amount.quantize(Decimal("0.01"))),
+                "reference": reference,
+            }
+            locked.data = {**(locked.data or {}), REFUNDS_KEY: made}
+            locked.save(update_fields=["data"])
+        return RefundOutcome(succeeded=True, reference=reference)

@@ -1,0 +1,1 @@
+"""Member-only listings (隱形賣場) and early access (新品搶先)."""

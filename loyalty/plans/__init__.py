@@ -1,0 +1,1 @@
+"""Paid membership (訂閱制): plans, periods, benefits, cancellation."""

@@ -1,0 +1,1 @@
+"""Member day (會員日) and birthday gifts (生日禮金)."""

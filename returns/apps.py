@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReturnsConfig(AppConfig):
+    name = "returns"
+    label = "returns"
+    verbose_name = _("Returns")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from returns import member_area, receivers
+
+        receivers.connect()
+        member_area.register()
