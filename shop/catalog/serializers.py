@@ -296,6 +296,9 @@ class ProductDetailSerializer(ProductCardSerializer):
 
     description = serializers.CharField()
     size_guide = serializers.CharField()
+    non_returnable_reason = serializers.CharField(
+        help_text="Why the product cannot be returned; empty when it can."
+    )
     seo_title = serializers.CharField()
     seo_description = serializers.CharField()
     option_names = serializers.SerializerMethodField()

@@ -77,6 +77,7 @@ class PlannedProduct:
     brand: str
     description: str
     size_guide: str
+    non_returnable_reason: str
     option1_name: str
     option2_name: str
     attributes: tuple[tuple[str, str], ...]  # (attribute slug, value slug)
@@ -191,6 +192,7 @@ def _planned_product(
         brand=spec.brand,
         description=_description(spec, leaf, title),
         size_guide=leaf.size_guide,
+        non_returnable_reason=leaf.non_returnable_reason,
         option1_name=options[0],
         option2_name=options[1],
         attributes=_attribute_pairs(spec),

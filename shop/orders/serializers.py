@@ -39,6 +39,10 @@ class OrderLineSerializer(serializers.Serializer):
     variant_label = serializers.CharField(source="line.variant_label")
     quantity = serializers.IntegerField(source="line.quantity")
     price_label = serializers.CharField(source="line.price_label")
+    non_returnable_reason = serializers.CharField(
+        source="line.non_returnable_reason",
+        help_text="The notice shown when it was bought; empty when returnable.",
+    )
     unit_price = MoneyAmountField()
     subtotal = MoneyAmountField()
     adjustments = MoneyAmountField(

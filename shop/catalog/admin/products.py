@@ -80,6 +80,7 @@ class ProductAdmin(ImportExportMixin, admin.ModelAdmin):
             },
         ),
         (_("Description"), {"fields": ("description", "size_guide")}),
+        (_("Returns"), {"fields": ("non_returnable_reason",)}),
         (
             _("Options and attributes"),
             {"fields": (("option1_name", "option2_name"), "attribute_values")},

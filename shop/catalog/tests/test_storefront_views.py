@@ -341,6 +341,20 @@ def test_variant_picker_says_when_a_combination_does_not_exist(client, shop):
     assert "That combination is not available" not in _text(client.get("/p/yirga/"))
 
 
+def test_product_detail_says_before_purchase_when_it_cannot_be_returned(client, shop):
+    yirga = Product.objects.get(slug="yirga")
+    assert "Not returnable" not in client.get("/p/yirga/").content.decode()
+
+    yirga.non_returnable_reason = "Opened coffee cannot be returned."
+    yirga.save()
+    html = client.get("/p/yirga/").content.decode()
+
+    assert (
+        '<p class="non-returnable" role="note"><strong>Not returnable</strong>: '
+        "Opened coffee cannot be returned.</p>"
+    ) in html
+
+
 def test_product_detail_json_ld_describes_every_offer(client, shop):
     html = _text(client.get("/p/yirga/"))
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)

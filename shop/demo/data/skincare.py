@@ -8,6 +8,7 @@ FACE_CARE = LeafSpec(
     slug="face-care",
     name="臉部保養",
     code="FC",
+    non_returnable_reason="臉部保養品拆封後恕不退貨（瑕疵品除外）。",
     description="溫和潔淨、保濕修護與防曬，為台灣濕熱氣候設計的臉部保養。",
     weight_grams=180,
     body=(

@@ -48,6 +48,8 @@ class LeafSpec:
     option: Option | None = None
     weight_grams: int = 300
     size_guide: str = ""
+    # Shown before purchase and frozen on the order line (hygiene products).
+    non_returnable_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -179,6 +179,7 @@ def _create_products(
             brand=brands[plan.brand],
             description=plan.description,
             size_guide=plan.size_guide,
+            non_returnable_reason=plan.non_returnable_reason,
             status=Product.Status.ACTIVE,
             published_at=now - plan.published_ago,
             is_featured=plan.featured,
