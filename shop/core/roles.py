@@ -98,10 +98,6 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "returns.view_refundunit",
         "returns.view_serialreturner",
         "returns.view_returnpolicy",
-        "orders.view_order",
-        "orders.view_orderline",
-        "catalog.view_product",
-        "catalog.view_variant",
     ),
 }
 
