@@ -37,6 +37,7 @@ from returns.admin.staff import (
 from returns.errors import ReturnError
 from returns.models import RefundStatus, ReturnRequest
 from returns.services.refunds import (
+    bank_account_full,
     bank_account_masked,
     refund_issue,
     refund_key,
@@ -278,7 +279,7 @@ class RequestPagesMixin:
 
     def _transfer_page(self, request, obj, refunds):
         due = obj.refunds.filter(status=RefundStatus.TRANSFER_DUE)
-        return self._form_page(
+        context = self._form_page(
             request,
             obj,
             staff_forms.TransferPaidForm(_posted(request), refunds=due),
@@ -290,6 +291,11 @@ class RequestPagesMixin:
             gettext("The bank transfer for return %(number)s is recorded.")
             % {"number": obj.number},
         )
+        if isinstance(context, dict) and due.exists():
+            # Only here, for the person about to pay it, the whole number:
+            # masked everywhere else, and forgotten once the transfer is recorded.
+            context["bank_account"] = bank_account_full(obj)
+        return context
 
     def _refund_page(self, request, obj, refunds):
         retry = [r for r in refunds if r.status in RETRY_STATUSES]

@@ -9,6 +9,7 @@ confirm, and the refund itself (rows first, then the payment provider).
 
 from returns.services.refunds.issue import refund_issue, refund_key
 from returns.services.refunds.payments import (
+    bank_account_full,
     bank_account_masked,
     provider_refund,
     refund_transfer_paid,
@@ -32,6 +33,7 @@ __all__ = [
     "RefundPreview",
     "ShippingPaid",
     "UnitValue",
+    "bank_account_full",
     "bank_account_masked",
     "order_units",
     "provider_refund",

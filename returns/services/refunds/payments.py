@@ -42,6 +42,19 @@ def bank_account_masked(request: ReturnRequest) -> str:
     )
 
 
+def bank_account_full(request: ReturnRequest) -> str:
+    """`812 王小明 0123456789`: what the merchant pays the transfer to."""
+    return " ".join(
+        part
+        for part in (
+            request.bank_code,
+            request.bank_account_name,
+            request.bank_account_number,
+        )
+        if part
+    )
+
+
 def bank_account_forget(request: ReturnRequest) -> None:
     """Wipe the shopper's bank account from the (locked) request: no longer needed."""
     request.bank_code = request.bank_account_name = request.bank_account_number = ""

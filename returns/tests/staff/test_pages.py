@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from loyalty.tests.points_support import programme_set
 from returns.models import (
@@ -318,6 +319,14 @@ def test_the_bank_transfer_is_recorded_then_the_return_closes(desk_client):
         "Record the bank transfer before closing the return."
     )
     assert _fresh(request).status == ReturnStatus.RESOLVED
+
+    # The transfer page alone shows the whole number, to the person paying it.
+    transfer_page = desk_client.get(page_url(request, "transfer")).content.decode()
+    assert "812 王小明 0012345678901" in transfer_page
+    request_page = desk_client.get(
+        reverse("admin:returns_returnrequest_change", args=[request.pk])
+    ).content.decode()
+    assert "0012345678901" not in request_page
 
     missing = desk_client.post(
         page_url(request, "transfer"), {"refund": refund.pk, "reference": ""}
