@@ -15,12 +15,12 @@ from django.utils.translation import ngettext
 from loyalty.coupons.adjusters import quote_coupon
 from loyalty.coupons.selectors import COUPON_CODE
 from loyalty.errors import CouponError, PointsError
-from loyalty.models import Membership
 from loyalty.services.points import (
     POINTS_CODE,
     points_check_request,
     redeem_limits,
 )
+from loyalty.shopper import shopper_membership
 from shop.checkout.allocation import allocate_proportionally
 from shop.checkout.pricing import Adjustment, CheckoutOffer, Quote, QuoteContext
 from shop.core.money import Money
@@ -52,18 +52,6 @@ def requested_points(value) -> int:
     return points
 
 
-def _membership(shopper) -> Membership | None:
-    # The loyalty shopper context has already read it for the request.
-    membership = getattr(shopper, "membership", None)
-    if isinstance(membership, Membership):
-        return membership
-    return (
-        Membership.objects.filter(user=shopper.user)
-        .only("pk", "user_id", "points_available", "points_pending")
-        .first()
-    )
-
-
 class PointsRedemptionAdjuster:
     """Members pay part of the items with points: a TENDER adjustment "points".
 
@@ -85,7 +73,7 @@ class PointsRedemptionAdjuster:
             return []
         if not quote.lines:
             return []
-        membership = _membership(shopper)
+        membership = shopper_membership(shopper, "points_available", "points_pending")
         if membership is None and not points:
             return []
         limits = redeem_limits(quote=quote, membership=membership)

@@ -30,6 +30,19 @@ from loyalty.selectors.programme import tier_base, tiers_active
 from shop.core.shopper import PricedVariant, PublicShopper, VariantPrice
 
 
+def shopper_membership(shopper, *fields: str) -> Membership | None:
+    """The shopper's membership: the one the loyalty shopper context already
+    read for the request, else `fields` of it read now (None without one)."""
+    membership = getattr(shopper, "membership", None)
+    if isinstance(membership, Membership):
+        return membership
+    return (
+        Membership.objects.filter(user=shopper.user)
+        .only("pk", "user_id", *fields)
+        .first()
+    )
+
+
 class LoyaltyShopper(PublicShopper):
     """A shopper with their membership and tier, read lazily in one query.
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from loyalty.credit.services import CREDIT_CODE, credit_amount_clean
 from loyalty.errors import CreditError
-from loyalty.models import Membership
 from loyalty.selectors.programme import programme
 from loyalty.services.points import POINTS_CODE
+from loyalty.shopper import shopper_membership
 from shop.checkout.allocation import allocate_proportionally
 from shop.checkout.pricing import Adjustment, CheckoutOffer, Quote, QuoteContext
 from shop.core.money import Money, currency_decimals, format_money, money_round
@@ -122,18 +122,6 @@ def requested_credit(value) -> Decimal | str | None:
     return amount or None
 
 
-def _membership(shopper) -> Membership | None:
-    # The loyalty shopper context has already read it for the request.
-    membership = getattr(shopper, "membership", None)
-    if isinstance(membership, Membership):
-        return membership
-    return (
-        Membership.objects.filter(user=shopper.user)
-        .only("pk", "user_id", "credit_balance")
-        .first()
-    )
-
-
 def _check(requested, limits: CreditLimits) -> Decimal:
     """The amount to use for `requested` within `limits`, or CreditError."""
     currency = limits.currency
@@ -182,7 +170,7 @@ class CreditAdjuster:
             return []
         if not quote.lines:
             return []
-        membership = _membership(shopper)
+        membership = shopper_membership(shopper, "credit_balance")
         balance = membership.credit_balance if membership else Decimal(0)
         if balance <= 0 and requested is None:
             return []

@@ -150,8 +150,8 @@ def test_placement_rechecks_the_balance_under_the_lock(
 
     # Only the lots know the points are gone (e.g. spent by a racing order).
     monkeypatch.setattr(
-        "loyalty.adjusters._membership",
-        lambda shopper: Membership.objects.get(user=shopper.user),
+        "loyalty.adjusters.shopper_membership",
+        lambda shopper, *fields: Membership.objects.get(user=shopper.user),
     )
     points.points_adjust(user=user, points=-480, reason="Spent in store", actor=None)
     Membership.objects.filter(user=user).update(points_available=530)

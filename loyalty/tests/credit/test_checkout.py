@@ -184,8 +184,8 @@ def test_placement_rechecks_the_balance_under_the_lock(client, shopper, monkeypa
     )
     # Only the ledger knows: the adjuster reads a stale cached balance.
     monkeypatch.setattr(
-        "loyalty.credit.adjusters._membership",
-        lambda shopper_: Membership(credit_balance=D(1500)),
+        "loyalty.credit.adjusters.shopper_membership",
+        lambda shopper_, *fields: Membership(credit_balance=D(1500)),
     )
     response = client.post(
         "/checkout/review/",
