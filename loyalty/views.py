@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from loyalty.forms import PointsHistoryFilter
+from loyalty.paging import page_get, page_links
 from loyalty.selectors.member import (
     member_overview,
     points_history,
@@ -26,13 +26,6 @@ from loyalty.selectors.programme import programme
 from loyalty.services.membership import membership_ensure
 
 PAGE_SIZE = 20
-
-
-def _page(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return page, list(page_range)
 
 
 @require_safe
@@ -60,15 +53,13 @@ def points(request):
         request.GET or None, queryset=points_history(membership=member)
     )
     # An invalid filter is shown beside its field and left out of the query.
-    page, page_range = _page(request, filterset.qs)
+    page = page_get(request, filterset.qs, PAGE_SIZE)
     context = {
         "membership": member,
         "filterset": filterset,
         "form": filterset.form,
-        "page_obj": page,
         "entries": page.object_list,
-        "page_range": page_range,
-        "ellipsis": Paginator.ELLIPSIS,
+        **page_links(page),
     }
     return render(request, "loyalty/points.html", context)
 
@@ -77,12 +68,10 @@ def points(request):
 @login_required
 def tiers(request):
     member = membership_ensure(user=request.user)
-    page, page_range = _page(request, tier_history(membership=member))
+    page = page_get(request, tier_history(membership=member), PAGE_SIZE)
     context = {
         "membership": member,
-        "page_obj": page,
         "changes": page.object_list,
-        "page_range": page_range,
-        "ellipsis": Paginator.ELLIPSIS,
+        **page_links(page),
     }
     return render(request, "loyalty/tiers.html", context)
