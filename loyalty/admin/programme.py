@@ -8,16 +8,14 @@ commits, so no request caches the old values in between.
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.validators import MinValueValidator
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.admin.forms import ProgrammeAdminForm
 from loyalty.models import LoyaltyProgramme
 from loyalty.privileges.memberday import member_day_dates_clean
+from shop.core.admin import SingletonAdminMixin
 
 SETTINGS_PK = 1
 
@@ -36,7 +34,7 @@ class ProgrammeSettingsForm(ProgrammeAdminForm):
 
 
 @admin.register(LoyaltyProgramme)
-class LoyaltyProgrammeAdmin(admin.ModelAdmin):
+class LoyaltyProgrammeAdmin(SingletonAdminMixin, admin.ModelAdmin):
     form = ProgrammeSettingsForm
     readonly_fields = ("updated_at",)
     fieldsets = (
@@ -160,40 +158,8 @@ class LoyaltyProgrammeAdmin(admin.ModelAdmin):
         (None, {"fields": ("updated_at",)}),
     )
 
-    def has_add_permission(self, request):
-        return False
+    saved_message = _("The programme settings were saved. They apply from now on.")
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def _settings(self) -> LoyaltyProgramme:
+    def singleton_object(self) -> LoyaltyProgramme:
         found, _created = LoyaltyProgramme.objects.get_or_create(pk=SETTINGS_PK)
         return found
-
-    def changelist_view(self, request, extra_context=None):
-        # One row: the list would only ever show it.
-        if not self.has_view_or_change_permission(request):
-            return super().changelist_view(request, extra_context)
-        return HttpResponseRedirect(
-            reverse("admin:loyalty_loyaltyprogramme_change", args=[self._settings().pk])
-        )
-
-    def response_change(self, request, obj):
-        # Back to the same page: there is no list to return to.
-        self.message_user(
-            request,
-            gettext("The programme settings were saved. They apply from now on."),
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(
-            reverse("admin:loyalty_loyaltyprogramme_change", args=[obj.pk])
-        )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
