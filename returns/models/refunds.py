@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from returns.models.requests import optional_link
+from loyalty.models.links import optional_link
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

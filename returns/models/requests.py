@@ -5,20 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.models.links import optional_link
 from returns.status import ReturnStatus
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
-
-
-def optional_link(to, **options) -> models.ForeignKey:
-    return models.ForeignKey(
-        to,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        **options,
-    )
 
 
 class ReturnReason(models.TextChoices):
