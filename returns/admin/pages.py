@@ -30,7 +30,6 @@ from returns.admin.staff import (
     ADD_NOTE,
     MOVES,
     RETRY_STATUSES,
-    staff_close,
     staff_moves_open,
     staff_return,
 )
@@ -273,7 +272,7 @@ class RequestPagesMixin:
             request,
             obj,
             staff_forms.ConfirmForm(_posted(request)),
-            lambda form: staff_close(request=obj, actor=request.user),
+            lambda form: services.return_request_close(request=obj, actor=request.user),
             gettext("Return %(number)s closed.") % {"number": obj.number},
         )
 

@@ -33,7 +33,6 @@ from returns.admin.staff import (
     ADD_NOTE,
     CHANGE_REQUEST,
     customer_returns_other,
-    staff_close,
     staff_moves_allowed,
     unit_counts,
 )
@@ -291,7 +290,7 @@ class ReturnRequestAdmin(RequestPagesMixin, admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda obj: staff_close(request=obj, actor=request.user),
+            lambda obj: services.return_request_close(request=obj, actor=request.user),
             lambda n: (
                 ngettext("%(n)d return closed.", "%(n)d returns closed.", n) % {"n": n}
             ),

@@ -27,10 +27,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from returns.errors import ReturnError
 from returns.models import (
     Refund,
     RefundStatus,
@@ -41,7 +39,6 @@ from returns.models import (
     ReturnStatus,
 )
 from returns.selectors import return_requests_with_details
-from returns.services import return_request_close
 from returns.services.lifecycle import inspected_with_nothing_to_refund
 from returns.status import return_can_move
 
@@ -88,19 +85,6 @@ def _units(request: ReturnRequest):
 def transfer_due(refunds) -> list[Refund]:
     """The refunds whose bank transfer staff still have to pay."""
     return [r for r in refunds if r.status == RefundStatus.TRANSFER_DUE]
-
-
-def staff_close(*, request: ReturnRequest, actor) -> ReturnRequest:
-    """`return_request_close`, refused while a bank transfer is still owed.
-
-    Closing forgets the shopper's bank account, which the transfer needs.
-    """
-    if transfer_due(request.refunds.all()):
-        raise ReturnError(
-            gettext("Record the bank transfer before closing the return."),
-            code="transfer_due",
-        )
-    return return_request_close(request=request, actor=actor)
 
 
 def staff_moves_open(*, request: ReturnRequest, refunds) -> list[StaffMove]:

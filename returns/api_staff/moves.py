@@ -19,7 +19,6 @@ from returns.admin.staff import (
     ADD_REFUND,
     CHANGE_REFUND,
     CHANGE_REQUEST,
-    staff_close,
 )
 from returns.api_staff.common import (
     TAGS,
@@ -189,7 +188,7 @@ class StaffCloseApi(StaffMoveApi):
         return super().post(request, number)
 
     def move(self, obj, data):
-        staff_close(request=obj, actor=self.request.user)
+        services.return_request_close(request=obj, actor=self.request.user)
 
 
 class StaffTransferPaidApi(StaffMoveApi):

@@ -281,7 +281,18 @@ def return_request_close(*, request: ReturnRequest, actor) -> ReturnRequest:
     """
     with transaction.atomic():
         locked = request_lock(request)
-        if locked.refunds.exclude(status=RefundStatus.SUCCEEDED).exists():
+        unpaid = set(
+            locked.refunds.exclude(status=RefundStatus.SUCCEEDED).values_list(
+                "status", flat=True
+            )
+        )
+        if RefundStatus.TRANSFER_DUE in unpaid:
+            # Closing forgets the shopper's bank account, which the transfer needs.
+            raise ReturnError(
+                _("Record the bank transfer before closing the return."),
+                code="transfer_due",
+            )
+        if unpaid:
             raise ReturnError(
                 _(
                     "A refund of return %(number)s has not gone through yet: "

@@ -208,6 +208,24 @@ def test_an_atm_order_is_refunded_by_a_transfer_staff_record():
 
 
 def test_a_return_is_closed_only_once_its_refund_has_gone_through():
+    order = mixed_order()
+    request = inspected_return(order, {0: 1})
+    staff = staff_user()
+    # The provider declines: the refund is failed, the shopper still unpaid.
+    Payment.objects.filter(order=order).update(amount=Decimal(500))
+    assert refund_issue(request=request, actor=staff).status == RefundStatus.FAILED
+
+    with pytest.raises(ReturnError) as caught:
+        return_request_close(request=request, actor=staff)
+    assert caught.value.code == "refund_unpaid"
+
+    Payment.objects.filter(order=order).update(amount=order.total)
+    assert refund_issue(request=request, actor=staff).status == "succeeded"
+    closed = return_request_close(request=request, actor=staff)
+    assert closed.status == ReturnStatus.CLOSED
+
+
+def test_a_return_waits_for_its_bank_transfer_before_it_closes():
     order = mixed_order(payment_method="atm")
     request = inspected_return(order, {0: 1})
     staff = staff_user()
@@ -215,7 +233,8 @@ def test_a_return_is_closed_only_once_its_refund_has_gone_through():
 
     with pytest.raises(ReturnError) as caught:
         return_request_close(request=request, actor=staff)
-    assert caught.value.code == "refund_unpaid"
+    # Closing would forget the bank account the transfer needs.
+    assert caught.value.code == "transfer_due"
 
     refund_transfer_paid(refund=refund, actor=staff, reference="TX-1")
     closed = return_request_close(request=request, actor=staff)
